@@ -162,3 +162,18 @@ function parseCondition(name: string, when: unknown): Condition {
   const list = Array.isArray(values) ? (values as JsonValue[]) : [values as JsonValue];
   return { parent, values: list };
 }
+
+/** The study-file form of a space (the inverse of parseSearchSpace), stored with the study. */
+export function searchSpaceToJson(space: SearchSpace): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const p of space.parameters) {
+    const d = p.distribution;
+    const def: Record<string, JsonValue> =
+      d.type === 'categorical'
+        ? { type: 'categorical', choices: [...d.choices] }
+        : { type: d.type, low: d.low, high: d.high, ...(d.log ? { log: true } : {}), ...(d.step !== null && !(d.type === 'int' && d.step === 1) ? { step: d.step } : {}) };
+    if (p.condition) def.when = { [p.condition.parent]: [...p.condition.values] };
+    out[p.name] = def;
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+// Bundles the three programs Tunekit ships: the VS Code extension (CommonJS, as VS Code loads
+// it), the `tunekit` CLI and `tunekit/core` library (ESM, Node 20), and the dashboard webview.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// ESM bundles that contain CommonJS dependencies need a real `require`.
+const requireShim = "import { createRequire as __tunekitCreateRequire } from 'node:module'; const require = __tunekitCreateRequire(import.meta.url);";
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'node20', platform: 'node' };
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: requireShim } },
+  { ...common, entryPoints: ['src/core/library.ts'], outfile: 'dist/core.js', format: 'esm', banner: { js: requireShim } },
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  // Type declarations for `tunekit/core` users.
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.core.json'], { stdio: 'inherit' });
+}

@@ -1,0 +1,227 @@
+/**
+ * `tunekit tune SCRIPT [options]` or `tunekit tune [options] -- COMMAND ARGS...`: runs a study
+ * of the script with trials launched as separate processes, and prints the best parameters.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createStudy } from '../../core/study/study';
+import type { PrunerName, SamplerName } from '../../core/study/study';
+import { SAMPLER_NAMES } from '../../core/samplers/sampler-factory';
+import { PRUNER_NAMES } from '../../core/pruners/pruner-factory';
+import { runStudy } from '../../engine/study-runner';
+import type { TrialCommand } from '../../engine/study-runner';
+import { recoverAbandonedTrials } from '../../engine/resume';
+import { planGpus } from '../../engine/gpu/gpu-plan';
+import { CliUsageError } from '../cli-error';
+import { readStudyFile, parseDirection } from '../study-file';
+import { defaultJournalPath } from '../study-location';
+import { ProgressLine } from '../progress-line';
+import { formatParams, formatValue } from '../format';
+
+export const TUNE_USAGE = `tunekit tune SCRIPT [options]            tune a Python script (run with --python)
+tunekit tune [options] -- COMMAND ARGS   tune any command; parameters are appended as flags
+
+Options:
+  --space FILE          search space JSON, or a study file with "space" (default: space.json beside SCRIPT)
+  --objective METRIC    metric to optimize, as the script reports it (e.g. val_loss)
+  --direction min|max   (default min)
+  --trials N            trials to run now (default 20)
+  --parallel K          trials at once (default 1, or one per GPU slot)
+  --sampler NAME        ${SAMPLER_NAMES.join(' | ')} (default tpe)
+  --pruner NAME         ${PRUNER_NAMES.join(' | ')} (default none)
+  --final last|best     which reported value is the trial's result (default last)
+  --seed N              make the sampler reproducible
+  --study NAME          study name (default: <folder>-<script>); reruns add trials to it
+  --storage PATH        journal file (default: .tunekit/<study>.journal)
+  --timeout S           per-trial time limit in seconds
+  --grace S             seconds between SIGTERM and SIGKILL when stopping a trial (default 10)
+  --gpus auto|none|0,1  GPUs to use (default auto: every GPU nvidia-smi reports)
+  --gpus-per-trial N    (default 1)   --trials-per-gpu N (default 1)
+  --python PATH         interpreter for .py scripts (default python3)
+  --inject flags|env    how parameters reach the script (default flags; env is always set too)
+  --flag-style space|equals   --lr 0.1 or --lr=0.1 (default space)
+  --requeue             re-run trials left running by an engine that was killed`;
+
+const OPTIONS = {
+  space: { type: 'string' },
+  objective: { type: 'string' },
+  direction: { type: 'string' },
+  trials: { type: 'string' },
+  parallel: { type: 'string' },
+  sampler: { type: 'string' },
+  pruner: { type: 'string' },
+  final: { type: 'string' },
+  seed: { type: 'string' },
+  study: { type: 'string' },
+  storage: { type: 'string' },
+  timeout: { type: 'string' },
+  grace: { type: 'string' },
+  gpus: { type: 'string' },
+  'gpus-per-trial': { type: 'string' },
+  'trials-per-gpu': { type: 'string' },
+  python: { type: 'string' },
+  inject: { type: 'string' },
+  'flag-style': { type: 'string' },
+  requeue: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const dashdash = argv.indexOf('--');
+  const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+  const rawCommand = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+  const { values, positionals } = parseArgs({ args: own, allowPositionals: true, options: OPTIONS });
+  if (values.help) {
+    out.write(TUNE_USAGE + '\n');
+    return 0;
+  }
+
+  const command = resolveCommand(positionals, rawCommand, values.python ?? 'python3');
+  const spaceFile = values.space ?? (command.script ? path.join(path.dirname(command.script), 'space.json') : undefined);
+  if (!spaceFile || !fs.existsSync(spaceFile)) {
+    throw new CliUsageError(
+      `no search space: pass --space FILE${spaceFile ? ` (${spaceFile} does not exist)` : ''}. ` + 'See examples/quickstart/space.json for the format.',
+    );
+  }
+  const studyFile = readStudyFile(spaceFile);
+  const objective = values.objective ?? studyFile.objective;
+  if (!objective) throw new CliUsageError('name the metric to optimize with --objective METRIC (as the script prints it, e.g. val_loss)');
+  const direction = parseDirection(values.direction, '--direction') ?? studyFile.direction ?? 'minimize';
+  const sampler = oneOf(values.sampler ?? 'tpe', SAMPLER_NAMES, '--sampler') as SamplerName;
+  const pruner = oneOf(values.pruner ?? 'none', PRUNER_NAMES, '--pruner') as PrunerName;
+  const finalValue = oneOf(values.final ?? 'last', ['last', 'best'], '--final') as 'last' | 'best';
+  const inject = oneOf(values.inject ?? 'flags', ['flags', 'env'], '--inject') as 'flags' | 'env';
+  const flagStyle = oneOf(values['flag-style'] ?? 'space', ['space', 'equals'], '--flag-style') as 'space' | 'equals';
+  const trials = positiveInt(values.trials ?? '20', '--trials');
+  const seed = values.seed === undefined ? undefined : integer(values.seed, '--seed');
+  const timeoutMs = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout') * 1000;
+  const graceMs = (values.grace === undefined ? 10 : nonNegativeNumber(values.grace, '--grace')) * 1000;
+
+  const gpuPlan = await planGpus({
+    gpus: values.gpus ?? 'auto',
+    gpusPerTrial: positiveInt(values['gpus-per-trial'] ?? '1', '--gpus-per-trial'),
+    trialsPerGpu: positiveInt(values['trials-per-gpu'] ?? '1', '--trials-per-gpu'),
+  });
+  for (const note of gpuPlan.notes) err.write(`${note}\n`);
+  const parallel = values.parallel === undefined ? (gpuPlan.allocator?.capacity ?? 1) : positiveInt(values.parallel, '--parallel');
+
+  const studyName = values.study ?? defaultStudyName(command);
+  const journal = values.storage ?? defaultJournalPath(studyName);
+  const warn = (m: string): void => void err.write(`warning: ${m}\n`);
+  const study = createStudy({ space: studyFile.space, direction, sampler, pruner, storage: journal, studyName, onWarning: warn, ...(seed === undefined ? {} : { seed }) });
+
+  for (const r of recoverAbandonedTrials(study, { requeue: values.requeue === true })) {
+    warn(`trial ${r.number} was left running by an engine that died; marked failed${r.requeuedAs === undefined ? '' : `, queued again as trial ${r.requeuedAs}`}`);
+  }
+
+  out.write(`study ${studyName}: ${trials} trials, ${parallel} at a time, ${direction} ${objective}, sampler ${sampler}, pruner ${pruner}\n`);
+  out.write(`journal ${journal}\n`);
+
+  const stop = new AbortController();
+  const force = new AbortController();
+  const onSigint = (): void => {
+    if (stop.signal.aborted) {
+      err.write('\nkilling trials now\n');
+      force.abort();
+      return;
+    }
+    err.write('\nstopping: running trials get SIGTERM, then SIGKILL (Ctrl-C again to kill now)\n');
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const progress = new ProgressLine(out, trials, objective, direction);
+  let summary;
+  try {
+    summary = await runStudy({
+      study,
+      journalPath: journal,
+      command: { ...command.trialCommand, inject, flagStyle },
+      objective,
+      finalValue,
+      trials,
+      parallel,
+      graceMs,
+      gpus: gpuPlan.allocator,
+      signal: stop.signal,
+      forceSignal: force.signal,
+      onEvent: (e) => progress.handle(e),
+      ...(timeoutMs === undefined ? {} : { trialTimeoutMs: timeoutMs }),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    progress.finish();
+  }
+
+  study.sync();
+  out.write(`\n${summary.complete} complete, ${summary.pruned} pruned, ${summary.failed} failed of ${summary.started} trials run now (${study.trials.length} in the study)\n`);
+  const best = study.bestTrial;
+  if (best) {
+    out.write(`best trial ${best.number}: ${objective}=${formatValue(best.values?.[0])}\n`);
+    out.write(`best parameters: ${formatParams(best.params)}\n`);
+  }
+  out.write(`details: tunekit show ${values.storage ? `${journal} --study ${studyName}` : studyName}\n`);
+  if (summary.interrupted) return 130;
+  if (!best) {
+    err.write('tunekit: no trial completed; the failure reasons are listed above and in `tunekit show`\n');
+    return 1;
+  }
+  return 0;
+}
+
+interface ResolvedCommand {
+  readonly script?: string;
+  readonly trialCommand: Pick<TrialCommand, 'file' | 'args' | 'cwd'>;
+}
+
+function resolveCommand(positionals: string[], raw: string[], python: string): ResolvedCommand {
+  const cwd = process.cwd();
+  if (raw.length > 0) {
+    if (positionals.length > 0) throw new CliUsageError(`give either SCRIPT or -- COMMAND, not both (got ${positionals.join(' ')} and -- ${raw.join(' ')})`);
+    return { trialCommand: { file: raw[0] as string, args: raw.slice(1), cwd } };
+  }
+  const script = positionals[0];
+  if (!script) throw new CliUsageError(`name the script to tune.\n\n${TUNE_USAGE}`);
+  if (positionals.length > 1) throw new CliUsageError(`unexpected arguments after ${script}: ${positionals.slice(1).join(' ')} (put a raw command after --)`);
+  const absolute = path.resolve(script);
+  if (!fs.existsSync(absolute)) throw new CliUsageError(`script not found: ${script}`);
+  if (script.endsWith('.py')) return { script: absolute, trialCommand: { file: python, args: [absolute], cwd } };
+  return { script: absolute, trialCommand: { file: absolute, args: [], cwd } };
+}
+
+function defaultStudyName(command: ResolvedCommand): string {
+  if (!command.script) return path.basename(command.trialCommand.file).replace(/\.\w+$/, '');
+  const folder = path.basename(path.dirname(command.script));
+  return `${folder}-${path.basename(command.script).replace(/\.\w+$/, '')}`;
+}
+
+function oneOf(value: string, allowed: readonly string[], flag: string): string {
+  if (!allowed.includes(value)) throw new CliUsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+  return value;
+}
+
+function integer(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new CliUsageError(`${flag} needs an integer, got "${value}"`);
+  return n;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = integer(value, flag);
+  if (n < 1) throw new CliUsageError(`${flag} must be at least 1, got ${n}`);
+  return n;
+}
+
+function positiveNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new CliUsageError(`${flag} needs a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+function nonNegativeNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new CliUsageError(`${flag} needs a number of seconds, got "${value}"`);
+  return n;
+}

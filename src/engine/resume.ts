@@ -1,0 +1,51 @@
+/**
+ * Picks up after an engine that died (kill -9, power loss): its trials are still RUNNING in the
+ * journal. Each trial records which engine runs it (host and pid); a trial whose engine is gone
+ * is marked failed with the reason, and optionally queued again with the same parameters.
+ * Trials run by a live engine, or by something other than Tunekit, are left alone.
+ */
+import * as os from 'node:os';
+import type { JsonValue, ParamValue } from '../core/space/distributions';
+import type { Study } from '../core/study/study';
+
+/** Trial system attribute: the engine process that runs the trial. */
+export const ENGINE_ATTR = 'tunekit:engine';
+
+export interface EngineIdentity {
+  readonly host: string;
+  readonly pid: number;
+}
+
+export function currentEngine(): EngineIdentity {
+  return { host: os.hostname(), pid: process.pid };
+}
+
+export interface RecoveredTrial {
+  readonly number: number;
+  readonly requeuedAs?: number;
+}
+
+export function recoverAbandonedTrials(study: Study, options: { requeue: boolean }): RecoveredTrial[] {
+  study.sync();
+  const me = currentEngine();
+  const recovered: RecoveredTrial[] = [];
+  for (const trial of study.trials) {
+    if (trial.state !== 'running') continue;
+    const owner = trial.systemAttrs[ENGINE_ATTR] as { host?: JsonValue; pid?: JsonValue } | undefined;
+    if (!owner || owner.host !== me.host || typeof owner.pid !== 'number' || isAlive(owner.pid)) continue;
+    study.tell(trial.number, { state: 'fail', reason: `the engine running it (pid ${owner.pid}) stopped before the trial finished` });
+    const requeuedAs = options.requeue ? study.enqueue(trial.params as Record<string, ParamValue>) : undefined;
+    recovered.push(requeuedAs === undefined ? { number: trial.number } : { number: trial.number, requeuedAs });
+  }
+  return recovered;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // a journal from a previous run of this same pid is stale
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
