@@ -20,7 +20,7 @@ function isHistoryMessage(data: unknown): data is HistoryMessage {
 
 const canvas = document.getElementById('history') as HTMLCanvasElement | null;
 if (canvas) {
-  const chart = new Chart(canvas, {
+  const chart = new Chart<'line', { x: number; y: number }[]>(canvas, {
     type: 'line',
     data: { datasets: [{ label: 'objective', data: [], showLine: false }] },
     options: { animation: false, scales: { x: { type: 'linear', title: { display: true, text: 'trial' } } } },

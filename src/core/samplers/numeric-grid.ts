@@ -46,12 +46,3 @@ export function gridIndex(dist: NumericDistribution, value: number): number | nu
   if (Math.abs(k - kr) > ON_GRID * 100 || kr < 0 || kr >= size) return null;
   return kr;
 }
-
-/** The grid point nearest to `x`, clipped to the range. */
-export function snapToGrid(dist: NumericDistribution, x: number): number {
-  const step = gridStep(dist);
-  const size = gridSize(dist);
-  if (step === null || size === null) return Math.min(dist.high, Math.max(dist.low, x));
-  const k = Math.min(size - 1, Math.max(0, Math.round((x - dist.low) / step)));
-  return gridValue(dist, k);
-}

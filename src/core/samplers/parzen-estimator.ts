@@ -11,7 +11,7 @@
 import type { Rng } from '../random/rng';
 import type { CategoricalDistribution, FloatDistribution, IntDistribution } from '../space/distributions';
 import { gridSize, gridValue } from './numeric-grid';
-import { logAddExp, sampleTruncatedNormal, truncatedNormalLogMass, truncatedNormalLogPdf } from './truncated-normal';
+import { logAddExp, sampleTruncatedNormal, truncatedNormalLogMass, truncatedNormalLogPdf, truncationLogMass } from './truncated-normal';
 
 export interface ParzenEstimatorSettings {
   /** Weight of the prior kernel relative to an observation of weight 1 (Optuna: 1.0). */
@@ -62,6 +62,8 @@ export function numericParzenEstimator(
   const model = numericModel(dist);
   const weights = mixtureWeights(observations.length, settings);
   const { mus, sigmas } = kernels(observations.map(model.toModel), model.low, model.high);
+  const logZ = mus.map((mu, k) => truncationLogMass(mu, sigmas[k] as number, model.low, model.high));
+  const logWeights = weights.map(Math.log);
   return {
     sample(rng, size) {
       const out: number[] = [];
@@ -73,14 +75,16 @@ export function numericParzenEstimator(
     },
     logPdf(value) {
       const cell = model.cell(value);
+      const x = model.toModel(value);
       let total = -Infinity;
       for (let k = 0; k < mus.length; k++) {
         const mu = mus[k] as number;
         const sigma = sigmas[k] as number;
+        const z = logZ[k] as number;
         const log = cell
-          ? truncatedNormalLogMass(cell[0], cell[1], mu, sigma, model.low, model.high)
-          : truncatedNormalLogPdf(model.toModel(value), mu, sigma, model.low, model.high);
-        total = logAddExp(total, Math.log(weights[k] as number) + log);
+          ? truncatedNormalLogMass(cell[0], cell[1], mu, sigma, model.low, model.high, z)
+          : truncatedNormalLogPdf(x, mu, sigma, model.low, model.high, z);
+        total = logAddExp(total, (logWeights[k] as number) + log);
       }
       return total;
     },

@@ -50,20 +50,40 @@ export function logGaussMass(a: number, b: number): number {
 /**
  * log density at x of N(mu, sigma^2) truncated to [low, high]. Includes the -log(sigma) of the
  * change of scale, which Optuna 3.1 omitted and later fixed (optuna/optuna#5109, PR #5110):
- * without it, narrow kernels are under-weighted against wide ones.
+ * without it, narrow kernels are under-weighted against wide ones. `logZ` may be precomputed.
  */
-export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low: number, high: number): number {
+export function truncatedNormalLogPdf(
+  x: number,
+  mu: number,
+  sigma: number,
+  low: number,
+  high: number,
+  logZ: number = truncationLogMass(mu, sigma, low, high),
+): number {
   if (x < low || x > high) return -Infinity;
   const z = (x - mu) / sigma;
-  return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+  return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logZ;
 }
 
-/** log of the mass of N(mu, sigma^2) truncated to [low, high] that falls in [lo, hi]. */
-export function truncatedNormalLogMass(lo: number, hi: number, mu: number, sigma: number, low: number, high: number): number {
+/** log of the mass of N(mu, sigma^2) inside [low, high]: the truncation's normaliser. */
+export function truncationLogMass(mu: number, sigma: number, low: number, high: number): number {
+  return logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+}
+
+/** log of the mass of N(mu, sigma^2) truncated to [low, high] that falls in [lo, hi]. `logZ` may be precomputed. */
+export function truncatedNormalLogMass(
+  lo: number,
+  hi: number,
+  mu: number,
+  sigma: number,
+  low: number,
+  high: number,
+  logZ: number = truncationLogMass(mu, sigma, low, high),
+): number {
   const a = Math.max(lo, low);
   const b = Math.min(hi, high);
   if (a >= b) return -Infinity;
-  return logGaussMass((a - mu) / sigma, (b - mu) / sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+  return logGaussMass((a - mu) / sigma, (b - mu) / sigma) - logZ;
 }
 
 /** One draw from N(mu, sigma^2) truncated to [low, high], by inverting the CDF. */

@@ -155,21 +155,3 @@ export function validateDistribution(name: string, dist: Distribution): void {
     if (dist.log) throw new DistributionError(name, 'log and step cannot be combined');
   }
 }
-
-/** The values of a stepped or integer range, for grid search; null for continuous ranges. */
-export function gridValues(dist: Distribution): ParamValue[] | null {
-  if (dist.type === 'categorical') return [...dist.choices];
-  if (dist.type === 'float' && dist.step === null) return dist.low === dist.high ? [dist.low] : null;
-  if (dist.log) return null;
-  const step = dist.step as number;
-  const count = Math.floor((dist.high - dist.low) / step + 1e-9) + 1;
-  const values: number[] = [];
-  for (let k = 0; k < count; k++) values.push(roundToStep(dist.low + k * step, step));
-  return values;
-}
-
-/** Removes floating-point noise from low + k * step (0.1 * 3 = 0.30000000000000004). */
-function roundToStep(value: number, step: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step)) + 2);
-  return Number(value.toFixed(Math.min(decimals, 15)));
-}

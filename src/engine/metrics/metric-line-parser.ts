@@ -19,7 +19,7 @@
  */
 import { REPORT_PREFIX } from '../../protocol/trial-protocol';
 import type { TrialMessage } from '../../protocol/trial-protocol';
-import { nonFiniteFromString, parsePythonJson } from './python-json';
+import { parseJournalJson } from '../../core/storage/journal-json';
 
 /** Longer lines are ignored: no metric line is that long, and regexes stay cheap. */
 export const MAX_LINE_CHARS = 64 * 1024;
@@ -278,6 +278,32 @@ function onlyPairsAndDelimiters(text: string, spans: ReadonlyArray<readonly [num
     if (mask[i] === 0 && !/[\s|,;:=[\](){}'"-]/.test(text[i] as string)) return false;
   }
   return true;
+}
+
+/** JSON as Python writes it (bare NaN / Infinity tokens allowed); undefined when not JSON at all. */
+function parsePythonJson(text: string): unknown {
+  try {
+    return parseJournalJson(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Python client sends non-finite metrics as "nan" / "inf" / "-inf"; other spellings are common in logs. */
+const NON_FINITE: ReadonlyMap<string, number> = new Map([
+  ['nan', Number.NaN],
+  ['+nan', Number.NaN],
+  ['-nan', Number.NaN],
+  ['inf', Number.POSITIVE_INFINITY],
+  ['+inf', Number.POSITIVE_INFINITY],
+  ['infinity', Number.POSITIVE_INFINITY],
+  ['+infinity', Number.POSITIVE_INFINITY],
+  ['-inf', Number.NEGATIVE_INFINITY],
+  ['-infinity', Number.NEGATIVE_INFINITY],
+]);
+
+function nonFiniteFromString(text: string): number | undefined {
+  return text.length <= 9 ? NON_FINITE.get(text.toLowerCase()) : undefined;
 }
 
 function parseNumberToken(token: string): number | undefined {
