@@ -3,13 +3,22 @@
  * journal. Each trial records which engine runs it (host and pid); a trial whose engine is gone
  * is marked failed with the reason, and optionally queued again with the same parameters.
  * Trials run by a live engine, or by something other than Tunekit, are left alone.
+ *
+ * A trial runs in its own process group, so it outlives a killed engine. Its group is killed
+ * here too, but only after /proc confirms the process is still that trial (its environment
+ * holds the trial's control-file path): a pid may have been reused since.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { JsonValue, ParamValue } from '../core/space/distributions';
 import type { Study } from '../core/study/study';
+import { TRIAL_ENV } from '../protocol/trial-protocol';
+import { trialFiles } from './trial-files';
 
 /** Trial system attribute: the engine process that runs the trial. */
 export const ENGINE_ATTR = 'tunekit:engine';
+/** Trial system attribute: the trial's own process (the leader of its process group). */
+export const PROCESS_ATTR = 'tunekit:process';
 
 export interface EngineIdentity {
   readonly host: string;
@@ -25,7 +34,7 @@ export interface RecoveredTrial {
   readonly requeuedAs?: number;
 }
 
-export function recoverAbandonedTrials(study: Study, options: { requeue: boolean }): RecoveredTrial[] {
+export function recoverAbandonedTrials(study: Study, options: { requeue: boolean; journalPath: string }): RecoveredTrial[] {
   study.sync();
   const me = currentEngine();
   const recovered: RecoveredTrial[] = [];
@@ -33,11 +42,29 @@ export function recoverAbandonedTrials(study: Study, options: { requeue: boolean
     if (trial.state !== 'running') continue;
     const owner = trial.systemAttrs[ENGINE_ATTR] as { host?: JsonValue; pid?: JsonValue } | undefined;
     if (!owner || owner.host !== me.host || typeof owner.pid !== 'number' || isAlive(owner.pid)) continue;
+    killOrphanedTrial(trial.systemAttrs[PROCESS_ATTR], trialFiles(options.journalPath, study.name, trial.number).control);
     study.tell(trial.number, { state: 'fail', reason: `the engine running it (pid ${owner.pid}) stopped before the trial finished` });
     const requeuedAs = options.requeue ? study.enqueue(trial.params as Record<string, ParamValue>) : undefined;
     recovered.push(requeuedAs === undefined ? { number: trial.number } : { number: trial.number, requeuedAs });
   }
   return recovered;
+}
+
+function killOrphanedTrial(recorded: JsonValue | undefined, controlFile: string): void {
+  const proc = recorded as { host?: JsonValue; pid?: JsonValue } | undefined;
+  if (!proc || proc.host !== os.hostname() || typeof proc.pid !== 'number') return;
+  let environ: string;
+  try {
+    environ = fs.readFileSync(`/proc/${proc.pid}/environ`, 'utf8');
+  } catch {
+    return; // gone already, or no /proc on this system
+  }
+  if (!environ.split('\0').includes(`${TRIAL_ENV.controlFile}=${controlFile}`)) return;
+  try {
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    // The group ended between the check and the kill.
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -20,7 +20,7 @@ import { startTrialProcess } from './process/trial-process';
 import type { GpuSlotAllocator } from './gpu/gpu-slots';
 import { gpuEnv } from './gpu/gpu-slots';
 import { pythonClientDir } from './python-client-path';
-import { ENGINE_ATTR, currentEngine } from './resume';
+import { ENGINE_ATTR, PROCESS_ATTR, currentEngine } from './resume';
 import { trialFiles } from './trial-files';
 import type { RunEvent, RunSummary } from './run-events';
 
@@ -164,6 +164,8 @@ async function runTrial(options: RunOptions, gpus: readonly number[], running: S
       ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
     });
     running.add(proc);
+    // Lets a later engine find and stop this trial's process group if this engine dies.
+    if (proc.pid !== undefined) study.setTrialSystemAttr(number, PROCESS_ATTR, { host: os.hostname(), pid: proc.pid });
     if (options.signal?.aborted) void proc.terminate('interrupted', options.graceMs);
     exit = await proc.exited;
   } finally {

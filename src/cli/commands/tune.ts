@@ -77,6 +77,21 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
     return 0;
   }
 
+  const sampler = oneOf(values.sampler ?? 'tpe', SAMPLER_NAMES, '--sampler') as SamplerName;
+  const pruner = oneOf(values.pruner ?? 'none', PRUNER_NAMES, '--pruner') as PrunerName;
+  const finalValue = oneOf(values.final ?? 'last', ['last', 'best'], '--final') as 'last' | 'best';
+  const inject = oneOf(values.inject ?? 'flags', ['flags', 'env'], '--inject') as 'flags' | 'env';
+  const flagStyle = oneOf(values['flag-style'] ?? 'space', ['space', 'equals'], '--flag-style') as 'space' | 'equals';
+  const trials = positiveInt(values.trials ?? '20', '--trials');
+  const seed = values.seed === undefined ? undefined : integer(values.seed, '--seed');
+  const timeoutMs = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout') * 1000;
+  const graceMs = (values.grace === undefined ? 10 : nonNegativeNumber(values.grace, '--grace')) * 1000;
+  const gpusPerTrial = positiveInt(values['gpus-per-trial'] ?? '1', '--gpus-per-trial');
+  const trialsPerGpu = positiveInt(values['trials-per-gpu'] ?? '1', '--trials-per-gpu');
+  const parallelFlag = values.parallel === undefined ? undefined : positiveInt(values.parallel, '--parallel');
+  const directionFlag = parseDirection(values.direction, '--direction');
+
+  // Files last: every flag above is checked before anything is read or run.
   const command = resolveCommand(positionals, rawCommand, values.python ?? 'python3');
   const spaceFile = values.space ?? (command.script ? path.join(path.dirname(command.script), 'space.json') : undefined);
   if (!spaceFile || !fs.existsSync(spaceFile)) {
@@ -87,31 +102,18 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
   const studyFile = readStudyFile(spaceFile);
   const objective = values.objective ?? studyFile.objective;
   if (!objective) throw new CliUsageError('name the metric to optimize with --objective METRIC (as the script prints it, e.g. val_loss)');
-  const direction = parseDirection(values.direction, '--direction') ?? studyFile.direction ?? 'minimize';
-  const sampler = oneOf(values.sampler ?? 'tpe', SAMPLER_NAMES, '--sampler') as SamplerName;
-  const pruner = oneOf(values.pruner ?? 'none', PRUNER_NAMES, '--pruner') as PrunerName;
-  const finalValue = oneOf(values.final ?? 'last', ['last', 'best'], '--final') as 'last' | 'best';
-  const inject = oneOf(values.inject ?? 'flags', ['flags', 'env'], '--inject') as 'flags' | 'env';
-  const flagStyle = oneOf(values['flag-style'] ?? 'space', ['space', 'equals'], '--flag-style') as 'space' | 'equals';
-  const trials = positiveInt(values.trials ?? '20', '--trials');
-  const seed = values.seed === undefined ? undefined : integer(values.seed, '--seed');
-  const timeoutMs = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout') * 1000;
-  const graceMs = (values.grace === undefined ? 10 : nonNegativeNumber(values.grace, '--grace')) * 1000;
+  const direction = directionFlag ?? studyFile.direction ?? 'minimize';
 
-  const gpuPlan = await planGpus({
-    gpus: values.gpus ?? 'auto',
-    gpusPerTrial: positiveInt(values['gpus-per-trial'] ?? '1', '--gpus-per-trial'),
-    trialsPerGpu: positiveInt(values['trials-per-gpu'] ?? '1', '--trials-per-gpu'),
-  });
+  const gpuPlan = await planGpus({ gpus: values.gpus ?? 'auto', gpusPerTrial, trialsPerGpu });
   for (const note of gpuPlan.notes) err.write(`${note}\n`);
-  const parallel = values.parallel === undefined ? (gpuPlan.allocator?.capacity ?? 1) : positiveInt(values.parallel, '--parallel');
+  const parallel = parallelFlag ?? gpuPlan.allocator?.capacity ?? 1;
 
   const studyName = values.study ?? defaultStudyName(command);
-  const journal = values.storage ?? defaultJournalPath(studyName);
+  const journal = path.resolve(values.storage ?? defaultJournalPath(studyName));
   const warn = (m: string): void => void err.write(`warning: ${m}\n`);
   const study = createStudy({ space: studyFile.space, direction, sampler, pruner, storage: journal, studyName, onWarning: warn, ...(seed === undefined ? {} : { seed }) });
 
-  for (const r of recoverAbandonedTrials(study, { requeue: values.requeue === true })) {
+  for (const r of recoverAbandonedTrials(study, { requeue: values.requeue === true, journalPath: journal })) {
     warn(`trial ${r.number} was left running by an engine that died; marked failed${r.requeuedAs === undefined ? '' : `, queued again as trial ${r.requeuedAs}`}`);
   }
 

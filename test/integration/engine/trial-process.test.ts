@@ -299,7 +299,7 @@ time.sleep(30)
   });
 
   test('an orphan that escaped the group cannot keep exited pending', async (t) => {
-    const { dir, options } = setup(
+    const { options } = setup(
       t,
       `import os, subprocess
 p = subprocess.Popen(["sleep", "30"], start_new_session=True)
