@@ -14,6 +14,7 @@ import type { JsonValue, ParamValue } from '../core/space/distributions';
 import type { Study } from '../core/study/study';
 import { TRIAL_ENV } from '../protocol/trial-protocol';
 import { trialFiles } from './trial-files';
+import { isProcessRunning } from './process/process-alive';
 
 /** Trial system attribute: the engine process that runs the trial. */
 export const ENGINE_ATTR = 'tunekit:engine';
@@ -41,7 +42,9 @@ export function recoverAbandonedTrials(study: Study, options: { requeue: boolean
   for (const trial of study.trials) {
     if (trial.state !== 'running') continue;
     const owner = trial.systemAttrs[ENGINE_ATTR] as { host?: JsonValue; pid?: JsonValue } | undefined;
-    if (!owner || owner.host !== me.host || typeof owner.pid !== 'number' || isAlive(owner.pid)) continue;
+    if (!owner || owner.host !== me.host || typeof owner.pid !== 'number') continue;
+    // Our own pid in a record made before this run started belongs to an earlier engine.
+    if (owner.pid !== process.pid && isProcessRunning(owner.pid)) continue;
     killOrphanedTrial(trial.systemAttrs[PROCESS_ATTR], trialFiles(options.journalPath, study.name, trial.number).control);
     study.tell(trial.number, { state: 'fail', reason: `the engine running it (pid ${owner.pid}) stopped before the trial finished` });
     const requeuedAs = options.requeue ? study.enqueue(trial.params as Record<string, ParamValue>) : undefined;
@@ -53,13 +56,11 @@ export function recoverAbandonedTrials(study: Study, options: { requeue: boolean
 function killOrphanedTrial(recorded: JsonValue | undefined, controlFile: string): void {
   const proc = recorded as { host?: JsonValue; pid?: JsonValue } | undefined;
   if (!proc || proc.host !== os.hostname() || typeof proc.pid !== 'number') return;
-  let environ: string;
-  try {
-    environ = fs.readFileSync(`/proc/${proc.pid}/environ`, 'utf8');
-  } catch {
-    return; // gone already, or no /proc on this system
-  }
-  if (!environ.split('\0').includes(`${TRIAL_ENV.controlFile}=${controlFile}`)) return;
+  // The leader may be gone already (an orphan dies on its next write to the dead engine's pipe)
+  // while a child it started lives on in the group; any member carrying the trial's
+  // environment proves the group is still this trial's.
+  const marker = `${TRIAL_ENV.controlFile}=${controlFile}`;
+  if (!processGroupMembers(proc.pid).some((pid) => readEnviron(pid).includes(marker))) return;
   try {
     process.kill(-proc.pid, 'SIGKILL');
   } catch {
@@ -67,12 +68,30 @@ function killOrphanedTrial(recorded: JsonValue | undefined, controlFile: string)
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // a journal from a previous run of this same pid is stale
+/** Pids whose process group is `pgid`, from /proc (empty where there is no /proc). */
+function processGroupMembers(pgid: number): number[] {
+  let entries: string[];
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  return entries.map(Number).filter((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name: state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[2]) === pgid && fields[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}
+
+function readEnviron(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return [];
   }
 }

@@ -197,11 +197,14 @@ function finishTrial(
   };
 
   if (exit.spawnError) return fail(exit.spawnError);
-  if (pruneRequested || tracker.prunedAt) {
+  if (exit.terminatedBy === 'interrupted') return fail('stopped by the user before it finished');
+  if (pruneRequested) {
     study.setTrialAttrs(number, attrs);
     return { trial: study.tell(number, { state: 'pruned' }) };
   }
-  if (exit.terminatedBy === 'interrupted') return fail('stopped by the user before it finished');
+  // The client reports "pruned" on any SIGTERM; one Tunekit did not send came from elsewhere
+  // (a scheduler preempting, a user's kill), which is a failure, not a pruning decision.
+  if (tracker.prunedAt) return fail('stopped by a SIGTERM that Tunekit did not send');
   if (exit.timedOut) return fail(`timed out after ${((options.trialTimeoutMs ?? 0) / 1000).toFixed(0)} s`);
   if (exit.exitCode !== 0) {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;

@@ -54,13 +54,3 @@ export async function waitFor<T>(check: () => T | undefined, timeoutMs: number, 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-/** Does a process with this pid exist? */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -13,28 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTrialProcess } from '../../../src/engine/process/trial-process';
 import type { TrialProcessOptions } from '../../../src/engine/process/trial-process';
+import { isProcessRunning as isAlive } from '../../../src/engine/process/process-alive';
 
 const execFileAsync = promisify(execFile);
 const TRIAL_PROCESS_MODULE = fileURLToPath(new URL('../../../src/engine/process/trial-process.ts', import.meta.url));
-
-/**
- * True while `pid` is a live process. A zombie counts as dead: it has exited and only waits for
- * a reaper, and in some containers PID 1 never reaps orphans, so kill(pid, 0) alone would lie.
- */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
