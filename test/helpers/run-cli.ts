@@ -23,10 +23,13 @@ export interface CliRun {
   output(): { stdout: string; stderr: string };
 }
 
+/** `env` is merged into this process's environment; a key set to undefined is removed. */
 export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliRun {
+  const env = { ...process.env, ...options.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
