@@ -31,7 +31,7 @@ export class ProgressLine {
         this.running.add(event.number);
         break;
       case 'trial-report':
-        break;
+        return; // nothing on the line changes; redrawing per step would flood a slow terminal
       case 'trial-finished': {
         const t = event.trial;
         this.running.delete(t.number);
