@@ -2,6 +2,8 @@
 import { CliUsageError } from './cli-error';
 import { SHOW_USAGE, showCommand } from './commands/show';
 import { TUNE_USAGE, tuneCommand } from './commands/tune';
+import { DETECT_USAGE, detectCommand } from './commands/detect';
+import { APPLY_USAGE, applyCommand } from './commands/apply';
 import { DistributionError } from '../core/space/distributions';
 import { StudyUsageError } from '../core/study/study';
 import { JournalCorruptError } from '../core/storage/file-journal';
@@ -12,6 +14,10 @@ ${TUNE_USAGE}
 
 ${SHOW_USAGE}
 
+${DETECT_USAGE}
+
+${APPLY_USAGE}
+
 Run \`tunekit COMMAND --help\` for one command.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
       return tuneCommand(rest, process.stdout, process.stderr);
     case 'show':
       return showCommand(rest, process.stdout);
+    case 'detect':
+      return detectCommand(rest, process.stdout);
+    case 'apply':
+      return applyCommand(rest, process.stdout);
     case undefined:
     case 'help':
     case '--help':
@@ -28,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
     default:
-      throw new CliUsageError(`unknown command "${command}". Commands: tune, show. See tunekit --help.`);
+      throw new CliUsageError(`unknown command "${command}". Commands: tune, show, detect, apply. See tunekit --help.`);
   }
 }
 

@@ -13,8 +13,11 @@ import { PRUNE_REQUEST } from '../protocol/trial-protocol';
 import { parseMetricLine } from './metrics/metric-line-parser';
 import type { FinalValueMode } from './metrics/metric-tracker';
 import { MetricTracker } from './metrics/metric-tracker';
-import { buildFlagArgs } from './injection/flag-injection';
+import type { InjectionSpec } from '../protocol/study-file';
 import { buildParamEnv } from './injection/env-injection';
+import { InjectionError } from './injection/injection-error';
+import type { TrialInvocation } from './injection/trial-invocation';
+import { buildTrialInvocation } from './injection/trial-invocation';
 import type { TrialExit, TrialProcess } from './process/trial-process';
 import { startTrialProcess } from './process/trial-process';
 import type { GpuSlotAllocator } from './gpu/gpu-slots';
@@ -26,6 +29,8 @@ import type { RunEvent, RunSummary } from './run-events';
 
 /** Study user attribute: the metric the study optimises, for anyone who reads the journal. */
 export const OBJECTIVE_ATTR = 'tunekit:objective';
+/** Study user attribute: the absolute path of the script tuned, for apply-back. */
+export const SCRIPT_ATTR = 'tunekit:script';
 
 export interface TrialCommand {
   /** The program: an interpreter (python3) or an executable script. Never run through a shell. */
@@ -33,9 +38,20 @@ export interface TrialCommand {
   /** Arguments before the injected parameters (the script path, the user's fixed flags). */
   readonly args: readonly string[];
   readonly cwd: string;
-  /** flags: parameters appended as --name value; env: only the environment carries them. */
-  readonly inject: 'flags' | 'env';
+  /** How parameters reach the script (see trial-invocation.ts); wins over `inject`. */
+  readonly injection?: InjectionSpec;
+  /** Shorthand for `injection` when it is left out. flags: --name value (the default); env: only the environment. */
+  readonly inject?: 'flags' | 'env';
   readonly flagStyle?: 'space' | 'equals';
+  /** Values passed to every trial but not tuned (the study file's "fixed"); parameters win. */
+  readonly fixed?: Readonly<Record<string, JsonValue>>;
+}
+
+/** The injection a command asks for, the `inject` shorthand spelled out. */
+export function commandInjection(command: TrialCommand): InjectionSpec {
+  if (command.injection) return command.injection;
+  if (command.inject === 'env') return { mode: 'env' };
+  return { mode: 'flags', style: command.flagStyle ?? 'space' };
 }
 
 export interface RunOptions {
@@ -116,18 +132,41 @@ async function runTrial(options: RunOptions, gpus: readonly number[], running: S
   const number = asked.number;
   const files = trialFiles(options.journalPath, study.name, number);
   fs.mkdirSync(files.dir, { recursive: true });
-  const args = [...command.args, ...(command.inject === 'flags' ? buildFlagArgs(asked.params, { style: command.flagStyle ?? 'space' }) : [])];
+  const fixed = command.fixed ?? {};
+  let invocation: TrialInvocation;
+  let paramEnv: Record<string, string>;
+  try {
+    invocation = buildTrialInvocation(commandInjection(command), command, asked.params, fixed, files.dir, { floatParams: floatParams(study) });
+    // Fixed values travel with the parameters, so tunekit.params() sees the whole configuration.
+    paramEnv = buildParamEnv({ ...fixed, ...asked.params }, study.name, number, files.control);
+  } catch (err) {
+    if (!InjectionError.is(err)) throw err;
+    // This trial's values cannot be passed (a NUL in a choice, a key missing from a config copy):
+    // the trial fails with the reason instead of the whole run stopping with it still running.
+    emit({ type: 'trial-started', number, params: asked.params, gpus });
+    const trial = study.tell(number, { state: 'fail', reason: err.message });
+    emit({ type: 'trial-finished', trial, reason: err.message });
+    return trial;
+  }
+  const args = invocation.args;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...options.env,
-    ...buildParamEnv(asked.params, study.name, number, files.control),
+    ...paramEnv,
+    ...invocation.env,
     ...gpuEnv(gpus),
     PYTHONPATH: [pythonClientDir(), process.env.PYTHONPATH].filter(Boolean).join(':'),
     // Without it Python block-buffers a piped stdout and metrics arrive only at exit.
     PYTHONUNBUFFERED: '1',
   };
   study.setTrialSystemAttr(number, ENGINE_ATTR, { ...currentEngine() });
-  study.setTrialAttrs(number, { command: [command.file, ...args], log_dir: files.dir, host: os.hostname(), gpus: [...gpus] });
+  study.setTrialAttrs(number, {
+    command: [invocation.file, ...args],
+    log_dir: files.dir,
+    host: os.hostname(),
+    gpus: [...gpus],
+    ...(invocation.files.length > 0 ? { injected_files: invocation.files } : {}),
+  });
   emit({ type: 'trial-started', number, params: asked.params, gpus });
 
   const tracker = new MetricTracker({ objective: options.objective });
@@ -154,7 +193,7 @@ async function runTrial(options: RunOptions, gpus: readonly number[], running: S
   let exit: TrialExit;
   try {
     proc = startTrialProcess({
-      file: command.file,
+      file: invocation.file,
       args,
       cwd: command.cwd,
       env,
@@ -217,6 +256,11 @@ function finishTrial(
   if (Object.keys(finals).length > 0) attrs.final_metrics = jsonSafe(finals);
   study.setTrialAttrs(number, attrs);
   return { trial: study.tell(number, outcome.value) };
+}
+
+/** Names of the float parameters: their integral values are still written as floats (1.0). */
+function floatParams(study: Study): ReadonlySet<string> {
+  return new Set(study.space.parameters.filter((p) => p.distribution.type === 'float').map((p) => p.name));
 }
 
 /** JSON has no NaN or Infinity: keep them readable as strings in side files and attributes. */

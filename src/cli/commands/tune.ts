@@ -9,12 +9,18 @@ import { createStudy } from '../../core/study/study';
 import type { PrunerName, SamplerName } from '../../core/study/study';
 import { SAMPLER_NAMES } from '../../core/samplers/sampler-factory';
 import { PRUNER_NAMES } from '../../core/pruners/pruner-factory';
-import { runStudy } from '../../engine/study-runner';
+import { SCRIPT_ATTR, runStudy } from '../../engine/study-runner';
 import type { TrialCommand } from '../../engine/study-runner';
 import { recoverAbandonedTrials } from '../../engine/resume';
 import { planGpus } from '../../engine/gpu/gpu-plan';
 import { CliUsageError } from '../cli-error';
-import { readStudyFile, parseDirection } from '../study-file';
+import type { StudyFile } from '../study-file';
+import { parseDirection, proposeStudyFile, readStudyFile, studyFilePathFor, writeStudyFileOnce } from '../study-file';
+import { analyzeScript } from '../../detect/analyze-script';
+import { PythonSourceError } from '../../detect/python-parser';
+import { InjectionError } from '../../engine/injection/injection-error';
+import { checkTrialInvocation } from '../../engine/injection/trial-invocation';
+import type { InjectionSpec } from '../../protocol/study-file';
 import { defaultJournalPath } from '../study-location';
 import { ProgressLine } from '../progress-line';
 import { formatParams, formatValue } from '../format';
@@ -23,7 +29,8 @@ export const TUNE_USAGE = `tunekit tune SCRIPT [options]            tune a Pytho
 tunekit tune [options] -- COMMAND ARGS   tune any command; parameters are appended as flags
 
 Options:
-  --space FILE          search space JSON, or a study file with "space" (default: space.json beside SCRIPT)
+  --space FILE          study file or bare search space JSON (default: SCRIPT.tunekit.json, else
+                        space.json beside SCRIPT, else a proposal from the script written to SCRIPT.tunekit.json)
   --objective METRIC    metric to optimize, as the script reports it (e.g. val_loss)
   --direction min|max   (default min)
   --trials N            trials to run now (default 20)
@@ -39,9 +46,13 @@ Options:
   --gpus auto|none|0,1  GPUs to use (default auto: every GPU nvidia-smi reports)
   --gpus-per-trial N    (default 1)   --trials-per-gpu N (default 1)
   --python PATH         interpreter for .py scripts (default python3)
-  --inject flags|env    how parameters reach the script (default flags; env is always set too)
+  --inject MODE         flags | env | globals | hydra: how parameters reach the script (default: the
+                        study file's "injection", else flags; the environment always carries them too)
   --flag-style space|equals   --lr 0.1 or --lr=0.1 (default space)
   --requeue             re-run trials left running by an engine that was killed`;
+
+/** Modes --inject can name; config mode needs its file, so it comes from the study file only. */
+const CLI_INJECT_MODES = ['flags', 'env', 'globals', 'hydra'];
 
 const OPTIONS = {
   space: { type: 'string' },
@@ -80,8 +91,8 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
   const sampler = oneOf(values.sampler ?? 'tpe', SAMPLER_NAMES, '--sampler') as SamplerName;
   const pruner = oneOf(values.pruner ?? 'none', PRUNER_NAMES, '--pruner') as PrunerName;
   const finalValue = oneOf(values.final ?? 'last', ['last', 'best'], '--final') as 'last' | 'best';
-  const inject = oneOf(values.inject ?? 'flags', ['flags', 'env'], '--inject') as 'flags' | 'env';
-  const flagStyle = oneOf(values['flag-style'] ?? 'space', ['space', 'equals'], '--flag-style') as 'space' | 'equals';
+  if (values.inject !== undefined) oneOf(values.inject, CLI_INJECT_MODES, '--inject');
+  if (values['flag-style'] !== undefined) oneOf(values['flag-style'], ['space', 'equals'], '--flag-style');
   const trials = positiveInt(values.trials ?? '20', '--trials');
   const seed = values.seed === undefined ? undefined : integer(values.seed, '--seed');
   const timeoutMs = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout') * 1000;
@@ -92,17 +103,27 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
   const directionFlag = parseDirection(values.direction, '--direction');
 
   // Files last: every flag above is checked before anything is read or run.
-  const command = resolveCommand(positionals, rawCommand, values.python ?? 'python3');
-  const spaceFile = values.space ?? (command.script ? path.join(path.dirname(command.script), 'space.json') : undefined);
-  if (!spaceFile || !fs.existsSync(spaceFile)) {
-    throw new CliUsageError(
-      `no search space: pass --space FILE${spaceFile ? ` (${spaceFile} does not exist)` : ''}. ` + 'See examples/quickstart/space.json for the format.',
-    );
-  }
-  const studyFile = readStudyFile(spaceFile);
+  // The command line's script is checked before the space file is read; the study file's
+  // "script" is used only when the command line names none.
+  const named = positionals.length > 0 || rawCommand.length > 0 ? resolveTarget(positionals, rawCommand, undefined) : undefined;
+  const given = values.space ? readStudyFile(values.space) : undefined;
+  const target = named ?? resolveTarget(positionals, rawCommand, given?.script);
+  const studyFile = given ?? (await findOrProposeStudyFile(target.script, { objective: values.objective, direction: directionFlag, python: values.python }, out, err));
+  const command = commandFor(target, values.python ?? studyFile.python ?? 'python3');
   const objective = values.objective ?? studyFile.objective;
-  if (!objective) throw new CliUsageError('name the metric to optimize with --objective METRIC (as the script prints it, e.g. val_loss)');
+  if (!objective) {
+    const inFile = studyFile.form === 'study' ? `, or set "objective" in ${studyFile.path}` : '';
+    throw new CliUsageError(`name the metric to optimize with --objective METRIC (as the script prints it, e.g. val_loss)${inFile}`);
+  }
   const direction = directionFlag ?? studyFile.direction ?? 'minimize';
+  const injection = chooseInjection(values.inject, values['flag-style'], studyFile.injection);
+  const fixed = studyFile.fixed;
+  try {
+    await checkTrialInvocation(injection, command.trialCommand, [...studyFile.space.parameters.map((p) => p.name), ...Object.keys(fixed)]);
+  } catch (e) {
+    if (InjectionError.is(e)) throw new CliUsageError(`cannot pass the parameters to the script: ${e.message}`);
+    throw e;
+  }
 
   const gpuPlan = await planGpus({ gpus: values.gpus ?? 'auto', gpusPerTrial, trialsPerGpu });
   for (const note of gpuPlan.notes) err.write(`${note}\n`);
@@ -112,6 +133,7 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
   const journal = path.resolve(values.storage ?? defaultJournalPath(studyName));
   const warn = (m: string): void => void err.write(`warning: ${m}\n`);
   const study = createStudy({ space: studyFile.space, direction, sampler, pruner, storage: journal, studyName, onWarning: warn, ...(seed === undefined ? {} : { seed }) });
+  if (target.script) study.setUserAttr(SCRIPT_ATTR, target.script);
 
   for (const r of recoverAbandonedTrials(study, { requeue: values.requeue === true, journalPath: journal })) {
     warn(`trial ${r.number} was left running by an engine that died; marked failed${r.requeuedAs === undefined ? '' : `, queued again as trial ${r.requeuedAs}`}`);
@@ -139,7 +161,7 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
     summary = await runStudy({
       study,
       journalPath: journal,
-      command: { ...command.trialCommand, inject, flagStyle },
+      command: { ...command.trialCommand, injection, fixed },
       objective,
       finalValue,
       trials,
@@ -178,19 +200,100 @@ interface ResolvedCommand {
   readonly trialCommand: Pick<TrialCommand, 'file' | 'args' | 'cwd'>;
 }
 
-function resolveCommand(positionals: string[], raw: string[], python: string): ResolvedCommand {
-  const cwd = process.cwd();
+/** What to tune: a script (absolute), or a raw command given after `--`. */
+interface Target {
+  readonly script?: string;
+  readonly raw?: readonly string[];
+}
+
+function resolveTarget(positionals: string[], raw: string[], scriptFromStudyFile: string | undefined): Target {
   if (raw.length > 0) {
     if (positionals.length > 0) throw new CliUsageError(`give either SCRIPT or -- COMMAND, not both (got ${positionals.join(' ')} and -- ${raw.join(' ')})`);
-    return { trialCommand: { file: raw[0] as string, args: raw.slice(1), cwd } };
+    return { raw };
   }
   const script = positionals[0];
-  if (!script) throw new CliUsageError(`name the script to tune.\n\n${TUNE_USAGE}`);
   if (positionals.length > 1) throw new CliUsageError(`unexpected arguments after ${script}: ${positionals.slice(1).join(' ')} (put a raw command after --)`);
+  if (!script) {
+    if (scriptFromStudyFile) {
+      if (!fs.existsSync(scriptFromStudyFile)) throw new CliUsageError(`script not found: ${scriptFromStudyFile} (named by "script" in the --space file)`);
+      return { script: scriptFromStudyFile };
+    }
+    throw new CliUsageError(`name the script to tune.\n\n${TUNE_USAGE}`);
+  }
   const absolute = path.resolve(script);
   if (!fs.existsSync(absolute)) throw new CliUsageError(`script not found: ${script}`);
-  if (script.endsWith('.py')) return { script: absolute, trialCommand: { file: python, args: [absolute], cwd } };
-  return { script: absolute, trialCommand: { file: absolute, args: [], cwd } };
+  return { script: absolute };
+}
+
+function commandFor(target: Target, python: string): ResolvedCommand {
+  const cwd = process.cwd();
+  if (target.raw) return { trialCommand: { file: target.raw[0] as string, args: target.raw.slice(1), cwd } };
+  const script = target.script as string;
+  if (script.endsWith('.py')) return { script, trialCommand: { file: python, args: [script], cwd } };
+  return { script, trialCommand: { file: script, args: [], cwd } };
+}
+
+/**
+ * The study file for a script run without --space: `<script>.tunekit.json` beside it, else the
+ * folder's space.json, else a proposal from the script's analysis, written to
+ * `<script>.tunekit.json` for the user to read and edit (never over an existing file).
+ */
+async function findOrProposeStudyFile(
+  script: string | undefined,
+  options: { objective?: string; direction?: 'minimize' | 'maximize'; python?: string },
+  out: NodeJS.WriteStream,
+  err: NodeJS.WriteStream,
+): Promise<StudyFile> {
+  const legacy = script ? path.join(path.dirname(script), 'space.json') : undefined;
+  if (!script) {
+    throw new CliUsageError('no search space: pass --space FILE (a raw command after -- has no script to propose one from). See examples/quickstart/space.json for the format.');
+  }
+  const own = studyFilePathFor(script);
+  if (fs.existsSync(own)) {
+    out.write(`study file ${own}\n`);
+    return readStudyFile(own);
+  }
+  if (legacy && fs.existsSync(legacy)) return readStudyFile(legacy);
+  const none = (why: string): CliUsageError =>
+    new CliUsageError(`no search space: pass --space FILE (${why}, and ${legacy} does not exist). See examples/quickstart/space.json for the format.`);
+  if (!script.endsWith('.py')) throw none(`Tunekit proposes a space only for Python scripts, not ${path.basename(script)}`);
+
+  let analysis;
+  try {
+    analysis = await analyzeScript(script);
+  } catch (e) {
+    if (PythonSourceError.is(e)) throw new CliUsageError(e.message);
+    throw e;
+  }
+  for (const problem of analysis.problems) err.write(`warning: ${problem}\n`);
+  const proposed = proposeStudyFile(analysis, { studyFile: own, ...options });
+  const names = Object.keys(proposed.content.space);
+  if (names.length === 0) throw none(`Tunekit found no hyperparameters to tune in ${path.basename(script)}`);
+  if (writeStudyFileOnce(own, proposed.content)) {
+    const fixedNames = Object.keys(proposed.content.fixed ?? {});
+    out.write(
+      `proposed a search space from ${path.basename(script)}: ${names.join(', ')}` +
+        (fixedNames.length > 0 ? `; fixed: ${fixedNames.join(', ')}` : '') +
+        `\nparameters reach the script as ${proposed.injectionDescription}\n` +
+        `wrote ${own} (edit its ranges and rerun to change them; every reason is in its "reasons")\n`,
+    );
+  } else {
+    out.write(`study file ${own}\n`);
+  }
+  return readStudyFile(own);
+}
+
+/** --inject and --flag-style win over the study file's injection; flag bindings survive a style change. */
+function chooseInjection(inject: string | undefined, flagStyle: string | undefined, fromFile: InjectionSpec | undefined): InjectionSpec {
+  const style = flagStyle as 'space' | 'equals' | undefined;
+  const mode = inject ?? fromFile?.mode ?? 'flags';
+  if (mode === 'flags') {
+    const bindings = fromFile?.mode === 'flags' ? fromFile : undefined;
+    return { mode: 'flags', style: style ?? bindings?.style ?? 'space', ...(bindings?.params ? { params: bindings.params } : {}) };
+  }
+  if (fromFile && fromFile.mode === mode) return fromFile;
+  if (mode === 'env' || mode === 'globals' || mode === 'hydra') return { mode };
+  throw new CliUsageError('--inject config needs the config file: set "injection": { "mode": "config", "file": "config.yaml" } in the study file');
 }
 
 function defaultStudyName(command: ResolvedCommand): string {
