@@ -128,9 +128,14 @@ function addParam(
   const type = typeOf(action, kw, imports, defaultValue, choices);
   const value = coerceStringDefault(defaultValue?.value, type.type);
   const fields: ParamFields = { ...common, type: type.type, default: value, choices, boolStyle: type.boolStyle };
-  if (positional) out.add(at, { ...fields, tunable: false, notTunedReason: POSITIONAL_REASON }, defaultValue);
-  else out.add(at, { ...fields, ...(type.notTunedReason ? { tunable: false, notTunedReason: type.notTunedReason } : {}) }, defaultValue);
+  // `metavar='PATH'` is the script's own word that the value is a file or folder.
+  const metavar = kw.get('metavar');
+  const pathReason = metavar && /path|file|dir|folder/i.test(metavar.text) ? PATH_METAVAR_REASON : undefined;
+  const notTunedReason = positional ? POSITIONAL_REASON : (type.notTunedReason ?? pathReason);
+  out.add(at, { ...fields, ...(notTunedReason ? { tunable: false, notTunedReason } : {}) }, defaultValue);
 }
+
+const PATH_METAVAR_REASON = 'a file or folder path (its metavar says so)';
 
 /** `action='store_true'` -> store_true; `action=argparse.BooleanOptionalAction` -> its last name. */
 function actionOf(node: SyntaxNode | undefined, imports: ImportTable): string | undefined {

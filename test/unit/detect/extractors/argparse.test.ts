@@ -495,3 +495,16 @@ if __name__ == '__main__':
     assert.equal(real.parsed[2 * i + 1]![p.dest!], false, `${p.name} switched off by ${JSON.stringify(argvs[2 * i + 1])}`);
   });
 });
+
+test('an option whose metavar names a path is listed as not tunable', async () => {
+  const text = 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--export-onnx", metavar="PATH", help="write the model as ONNX")\np.add_argument("--width", metavar="N", type=int, default=3)\n';
+  const tree = await parsePython(text);
+  const { params } = extractArgparse({ file: '/x/train.py', text, tree, constants: moduleConstants(tree) });
+  assert.deepEqual(
+    params.map((p) => [p.name, p.tunable, p.notTunedReason]),
+    [
+      ['export-onnx', false, 'a file or folder path (its metavar says so)'],
+      ['width', true, undefined],
+    ],
+  );
+});
