@@ -25,7 +25,11 @@ import { gpuEnv } from './gpu/gpu-slots';
 import { pythonClientDir } from './python-client-path';
 import { ENGINE_ATTR, PROCESS_ATTR, currentEngine } from './resume';
 import { trialFiles } from './trial-files';
+import { markEngineRunning, stopStudyRequestedSince, stopTrialRequested } from './run-control';
 import type { RunEvent, RunSummary } from './run-events';
+
+/** How often a running engine reads the journal for stop requests. */
+const CONTROL_POLL_MS = 500;
 
 /** Study user attribute: the metric the study optimises, for anyone who reads the journal. */
 export const OBJECTIVE_ATTR = 'tunekit:objective';
@@ -77,24 +81,43 @@ export interface RunOptions {
 }
 
 export async function runStudy(options: RunOptions): Promise<RunSummary> {
-  const { study, signal } = options;
+  const { study } = options;
   const emit = options.onEvent ?? (() => {});
   if (study.directions.length !== 1) throw new Error('the runner optimizes one objective; multi-objective runs come later');
   study.setUserAttr(OBJECTIVE_ATTR, options.objective);
 
-  const running = new Set<TrialProcess>();
+  // One stop for both kinds of request: the caller's signal (Ctrl-C) and a request in the journal.
+  const stop = new AbortController();
+  const running = new Map<number, TrialProcess>();
   const stopAll = (graceMs: number): void => {
-    for (const p of running) void p.terminate('interrupted', graceMs);
+    for (const p of running.values()) void p.terminate('interrupted', graceMs);
   };
-  const onStop = (): void => stopAll(options.graceMs);
+  const onStop = (): void => {
+    stop.abort();
+    stopAll(options.graceMs);
+  };
   const onForce = (): void => stopAll(0);
-  signal?.addEventListener('abort', onStop);
+  options.signal?.addEventListener('abort', onStop);
   options.forceSignal?.addEventListener('abort', onForce);
+  if (options.signal?.aborted) onStop();
+  const startedAt = Date.now();
+  const unmark = markEngineRunning(options.journalPath, study.name);
+  const control = setInterval(() => {
+    study.sync();
+    if (!stop.signal.aborted && stopStudyRequestedSince(study, startedAt)) {
+      emit({ type: 'warning', message: 'stopping: the study was stopped from outside this engine' });
+      onStop();
+    }
+    for (const [number, proc] of running) {
+      if (stopTrialRequested(study.trial(number))) void proc.terminate('stopped', options.graceMs);
+    }
+  }, CONTROL_POLL_MS);
+  control.unref();
 
   const counts = { started: 0, complete: 0, pruned: 0, failed: 0 };
   const active = new Set<Promise<void>>();
   try {
-    while (!signal?.aborted && counts.started < options.trials && !study.isExhausted()) {
+    while (!stop.signal.aborted && counts.started < options.trials && !study.isExhausted()) {
       if (active.size >= options.parallel) {
         await Promise.race(active);
         continue;
@@ -106,7 +129,7 @@ export async function runStudy(options: RunOptions): Promise<RunSummary> {
         continue;
       }
       counts.started++;
-      const job = runTrial(options, gpus, running, emit)
+      const job = runTrial(options, gpus, running, stop.signal, emit)
         .then((trial) => {
           if (trial.state === 'complete') counts.complete++;
           else if (trial.state === 'pruned') counts.pruned++;
@@ -120,13 +143,21 @@ export async function runStudy(options: RunOptions): Promise<RunSummary> {
     }
     await Promise.all(active);
   } finally {
-    signal?.removeEventListener('abort', onStop);
+    clearInterval(control);
+    unmark();
+    options.signal?.removeEventListener('abort', onStop);
     options.forceSignal?.removeEventListener('abort', onForce);
   }
-  return { ...counts, interrupted: signal?.aborted === true };
+  return { ...counts, interrupted: stop.signal.aborted };
 }
 
-async function runTrial(options: RunOptions, gpus: readonly number[], running: Set<TrialProcess>, emit: (e: RunEvent) => void): Promise<FrozenTrial> {
+async function runTrial(
+  options: RunOptions,
+  gpus: readonly number[],
+  running: Map<number, TrialProcess>,
+  stopped: AbortSignal,
+  emit: (e: RunEvent) => void,
+): Promise<FrozenTrial> {
   const { study, command } = options;
   const asked = study.ask();
   const number = asked.number;
@@ -202,14 +233,14 @@ async function runTrial(options: RunOptions, gpus: readonly number[], running: S
       onStdoutLine: onLine,
       ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
     });
-    running.add(proc);
+    running.set(number, proc);
     // Lets a later engine find and stop this trial's process group if this engine dies.
     if (proc.pid !== undefined) study.setTrialSystemAttr(number, PROCESS_ATTR, { host: os.hostname(), pid: proc.pid });
-    if (options.signal?.aborted) void proc.terminate('interrupted', options.graceMs);
+    if (stopped.aborted) void proc.terminate('interrupted', options.graceMs);
     exit = await proc.exited;
   } finally {
     if (proc) {
-      running.delete(proc);
+      running.delete(number);
       proc.dispose();
     }
     fs.closeSync(metricsOut);
@@ -239,6 +270,12 @@ function finishTrial(
   if (exit.terminatedBy === 'interrupted') return fail('stopped by the user before it finished');
   if (pruneRequested) {
     study.setTrialAttrs(number, attrs);
+    return { trial: study.tell(number, { state: 'pruned' }) };
+  }
+  // Stopped by a person (dashboard, tree view): its curve so far is still worth keeping, like
+  // a pruned trial's, so it ends as pruned with the request on record.
+  if (exit.terminatedBy === 'stopped') {
+    study.setTrialAttrs(number, { ...attrs, stopped_by_user: true });
     return { trial: study.tell(number, { state: 'pruned' }) };
   }
   // The client reports "pruned" on any SIGTERM; one Tunekit did not send came from elsewhere

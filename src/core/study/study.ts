@@ -160,6 +160,10 @@ export class Study implements StudyView {
     return this.storage.study(this.record.id).userAttrs;
   }
 
+  get systemAttrs(): Readonly<Record<string, JsonValue>> {
+    return this.storage.study(this.record.id).systemAttrs;
+  }
+
   /** All trials in number order, as of the last sync. */
   get trials(): readonly FrozenTrial[] {
     return this.storage.studyTrials(this.record.id);
@@ -260,6 +264,10 @@ export class Study implements StudyView {
 
   setUserAttr(key: string, value: JsonValue): void {
     this.storage.setStudyUserAttr(this.record.id, key, value);
+  }
+
+  setSystemAttr(key: string, value: JsonValue): void {
+    this.storage.setStudySystemAttr(this.record.id, key, value);
   }
 
   trial(number: number): FrozenTrial {
