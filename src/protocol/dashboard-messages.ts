@@ -61,6 +61,8 @@ export type HostToWebview =
   | { readonly type: 'init'; readonly snapshot: StudySnapshot }
   /** Trials that are new or changed since the last message (whole summaries: they are small). */
   | { readonly type: 'update'; readonly trials: readonly TrialSummary[]; readonly running: boolean; readonly metrics: readonly MetricPoints[] }
+  /** Parameter importance for the first objective (sums to 1), recomputed as trials finish. */
+  | { readonly type: 'importance'; readonly method: string; readonly values: Readonly<Record<string, number>> }
   | { readonly type: 'error'; readonly message: string };
 
 export type WebviewToHost =
@@ -120,6 +122,11 @@ export function parseHostMessage(data: unknown): HostToWebview | undefined {
     case 'update':
       if (!Array.isArray(data.trials) || !data.trials.every(isTrialSummary) || !Array.isArray(data.metrics)) return undefined;
       return data as HostToWebview;
+    case 'importance': {
+      const values = data.values;
+      if (typeof data.method !== 'string' || !isObject(values) || !Object.values(values).every((v) => typeof v === 'number')) return undefined;
+      return { type: 'importance', method: data.method, values: values as Record<string, number> };
+    }
     case 'error':
       return typeof data.message === 'string' ? { type: 'error', message: data.message } : undefined;
     default:
