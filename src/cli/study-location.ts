@@ -8,6 +8,11 @@ export function defaultJournalPath(studyName: string, cwd = process.cwd()): stri
   return path.join(cwd, DEFAULT_STUDY_DIR, `${studyName.replace(/[^\w.-]+/g, '_')}.journal`);
 }
 
+/** The default study name for a script: `<folder>-<script name without extension>`. */
+export function defaultStudyName(script: string): string {
+  return `${path.basename(path.dirname(script))}-${path.basename(script).replace(/\.\w+$/, '')}`;
+}
+
 /** `tunekit show X`: X is a journal file if one exists at that path, else a study name. */
 export function resolveStudyArgument(arg: string, storage: string | undefined): { journal: string; studyName?: string } {
   if (storage) return { journal: storage, studyName: arg };

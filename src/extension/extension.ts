@@ -1,65 +1,85 @@
 /**
- * The VS Code side, a thin shell for now: its commands run the same `tunekit` CLI a user runs in
- * a terminal, in a VS Code terminal, so the engine lives in its own process (DESIGN.md) and a
- * study survives a window reload. The dashboard and views come with the extension work.
+ * Tunekit in VS Code. activate() only creates and registers things: the Training Scripts scan
+ * starts when its view is first shown, CodeLens analysis when a Python file opens, journal
+ * discovery when the Studies view, a command or a Python file needs it; one deferred look for
+ * journals lets the status bar show a study still running from before a window reload. The
+ * engine runs as its own process (engine/engine-launcher.ts), so deactivate() stops nothing.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { applyBestParametersCommand } from './commands/apply-best-parameters';
+import { applyTrialParametersCommand } from './commands/apply-trial-parameters';
+import type { CommandServices } from './commands/command-registry';
+import { registerCommands } from './commands/command-registry';
+import { enqueueTrialCommand } from './commands/enqueue-trial';
+import { newStudyCommand } from './commands/new-study';
+import { openDashboardCommand } from './commands/open-dashboard';
+import { openJournalCommand } from './commands/open-journal';
+import { openTrialLogCommand } from './commands/open-trial-log';
+import { refreshCommand } from './commands/refresh';
+import { startStudyCommand } from './commands/start-study';
+import { stopStudyCommand } from './commands/stop-study';
+import { stopTrialCommand } from './commands/stop-trial';
+import { tuneScriptCommand } from './commands/tune-script';
+import { TuneCodeLensProvider } from './codelens/tune-codelens';
+import { Settings } from './config/settings';
+import { registerDashboard } from './dashboard/dashboard-panel';
+import { EngineLauncher } from './engine/engine-launcher';
+import { OutputLog } from './log/output-log';
+import { StudyStatusBar } from './status/study-status-bar';
+import { StudyLocator } from './studies/study-locator';
+import { SCRIPTS_VIEW_ID, ScriptsTreeProvider } from './views/scripts-tree';
+import { STUDIES_VIEW_ID, StudiesTreeProvider } from './views/studies-tree';
+
+/** Long enough not to compete with the window's own startup work. */
+const DEFERRED_DISCOVERY_MS = 3000;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const cli = context.asAbsolutePath(path.join('bin', 'tunekit.js'));
+  const log = new OutputLog();
+  const settings = new Settings();
+  const studies = new StudyLocator(context, log);
+  const launcher = new EngineLauncher(context, log, settings, studies);
+  const dashboard = registerDashboard(context, log);
+
+  const scripts = new ScriptsTreeProvider(log);
+  const scriptsView = vscode.window.createTreeView(SCRIPTS_VIEW_ID, { treeDataProvider: scripts, showCollapseAll: true });
+  scripts.attach(scriptsView);
+  const studiesTree = new StudiesTreeProvider(studies);
+  const studiesView = vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: studiesTree, showCollapseAll: true });
+  studiesTree.attach(studiesView);
+
+  const codeLens = new TuneCodeLensProvider(studies, log);
+  const statusBar = new StudyStatusBar(studies, launcher);
+
+  const services: CommandServices = { context, log, settings, studies, scripts, studiesTree, launcher, dashboard };
   context.subscriptions.push(
-    vscode.commands.registerCommand('tunekit.tuneScript', (uri?: vscode.Uri) => tuneScript(cli, uri)),
-    vscode.commands.registerCommand('tunekit.showStudy', () => showStudy(cli)),
+    log,
+    settings,
+    studies,
+    scripts,
+    scriptsView,
+    studiesTree,
+    studiesView,
+    codeLens,
+    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
+    statusBar,
+    ...registerCommands(services, [
+      tuneScriptCommand,
+      newStudyCommand,
+      startStudyCommand,
+      stopStudyCommand,
+      stopTrialCommand,
+      openDashboardCommand,
+      applyBestParametersCommand,
+      applyTrialParametersCommand,
+      openTrialLogCommand,
+      openJournalCommand,
+      enqueueTrialCommand,
+      refreshCommand,
+    ]),
   );
+
+  const deferred = setTimeout(() => void studies.start(), DEFERRED_DISCOVERY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
 }
 
 export function deactivate(): void {}
-
-/** Runs the CLI with VS Code's own Node, with an argv array: no shell ever parses a value. */
-function runInTerminal(cli: string, name: string, args: string[], cwd: string): void {
-  const terminal = vscode.window.createTerminal({
-    name,
-    cwd,
-    shellPath: process.execPath,
-    shellArgs: [cli, ...args],
-    env: { ELECTRON_RUN_AS_NODE: '1' },
-  });
-  terminal.show();
-}
-
-function requireTrust(): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showErrorMessage('Tunekit runs training scripts, so it only works in a trusted workspace.');
-  return false;
-}
-
-async function tuneScript(cli: string, uri: vscode.Uri | undefined): Promise<void> {
-  if (!requireTrust()) return;
-  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-  if (!target || target.scheme !== 'file' || !target.fsPath.endsWith('.py')) {
-    void vscode.window.showErrorMessage('Open a Python training script to tune it.');
-    return;
-  }
-  const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
-  const objective = await vscode.window.showInputBox({ prompt: 'Metric to optimize, as the script prints it', value: 'val_loss' });
-  if (!objective) return;
-  const direction = await vscode.window.showQuickPick(['min', 'max'], { placeHolder: `Minimize or maximize ${objective}?` });
-  if (!direction) return;
-  runInTerminal(cli, `Tunekit: ${path.basename(target.fsPath)}`, ['tune', target.fsPath, '--objective', objective, '--direction', direction], folder);
-}
-
-async function showStudy(cli: string): Promise<void> {
-  if (!requireTrust()) return;
-  const journals = await vscode.workspace.findFiles('**/.tunekit/*.journal', '**/node_modules/**', 200);
-  if (journals.length === 0) {
-    void vscode.window.showInformationMessage('No Tunekit studies in this workspace yet. Run "Tunekit: Tune This Script" first.');
-    return;
-  }
-  const pick = await vscode.window.showQuickPick(
-    journals.map((j) => ({ label: path.basename(j.fsPath, '.journal'), description: vscode.workspace.asRelativePath(j), uri: j })),
-    { placeHolder: 'Study to show' },
-  );
-  if (!pick) return;
-  runInTerminal(cli, `Tunekit: ${pick.label}`, ['show', pick.uri.fsPath], path.dirname(pick.uri.fsPath));
-}

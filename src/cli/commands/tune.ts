@@ -21,7 +21,7 @@ import { PythonSourceError } from '../../detect/python-parser';
 import { InjectionError } from '../../engine/injection/injection-error';
 import { checkTrialInvocation } from '../../engine/injection/trial-invocation';
 import type { InjectionSpec } from '../../protocol/study-file';
-import { defaultJournalPath } from '../study-location';
+import { defaultJournalPath, defaultStudyName } from '../study-location';
 import { ProgressLine } from '../progress-line';
 import { formatParams, formatValue } from '../format';
 
@@ -129,7 +129,7 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
   for (const note of gpuPlan.notes) err.write(`${note}\n`);
   const parallel = parallelFlag ?? gpuPlan.allocator?.capacity ?? 1;
 
-  const studyName = values.study ?? defaultStudyName(command);
+  const studyName = values.study ?? studyNameFor(command);
   const journal = path.resolve(values.storage ?? defaultJournalPath(studyName));
   const warn = (m: string): void => void err.write(`warning: ${m}\n`);
   const study = createStudy({ space: studyFile.space, direction, sampler, pruner, storage: journal, studyName, onWarning: warn, ...(seed === undefined ? {} : { seed }) });
@@ -296,10 +296,8 @@ function chooseInjection(inject: string | undefined, flagStyle: string | undefin
   throw new CliUsageError('--inject config needs the config file: set "injection": { "mode": "config", "file": "config.yaml" } in the study file');
 }
 
-function defaultStudyName(command: ResolvedCommand): string {
-  if (!command.script) return path.basename(command.trialCommand.file).replace(/\.\w+$/, '');
-  const folder = path.basename(path.dirname(command.script));
-  return `${folder}-${path.basename(command.script).replace(/\.\w+$/, '')}`;
+function studyNameFor(command: ResolvedCommand): string {
+  return command.script ? defaultStudyName(command.script) : path.basename(command.trialCommand.file).replace(/\.\w+$/, '');
 }
 
 function oneOf(value: string, allowed: readonly string[], flag: string): string {

@@ -88,6 +88,12 @@ export class JournalStorage {
   private opsRead = 0;
   private lastCreatedTrialId = -1;
   private ownedTrialId: number | undefined;
+  /**
+   * Step maps made during the sync in progress, so never handed out: they may be updated in
+   * place. Copying a trial's map for every step would make replaying a journal quadratic in
+   * steps per trial (20 trials x 5,000 steps: 15 s instead of 0.2 s).
+   */
+  private readonly freshStepMaps = new Set<ReadonlyMap<number, number>>();
 
   constructor(readonly backend: JournalBackend) {
     this.sync();
@@ -95,9 +101,13 @@ export class JournalStorage {
 
   /** Applies whatever other writers appended since the last call. */
   sync(): void {
-    for (const op of this.backend.readNew()) {
-      this.opsRead++;
-      this.apply(op);
+    try {
+      for (const op of this.backend.readNew()) {
+        this.opsRead++;
+        this.apply(op);
+      }
+    } finally {
+      this.freshStepMaps.clear();
     }
   }
 
@@ -288,6 +298,7 @@ export class JournalStorage {
       datetimeComplete: datetimeFromOptuna(op.datetime_complete),
     });
     this.trialStudy[id] = study.id;
+    this.freshStepMaps.add(intermediate);
     study.trialIds.push(id);
     if (mine) {
       this.lastCreatedTrialId = id;
@@ -329,8 +340,13 @@ export class JournalStorage {
         break;
       }
       case OpCode.SetTrialIntermediateValue: {
+        if (this.freshStepMaps.has(trial.intermediateValues)) {
+          (trial.intermediateValues as Map<number, number>).set(Number(op.step), op.intermediate_value as number);
+          return;
+        }
         const intermediate = new Map(trial.intermediateValues);
         intermediate.set(Number(op.step), op.intermediate_value as number);
+        this.freshStepMaps.add(intermediate);
         next = { ...trial, intermediateValues: intermediate };
         break;
       }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createStudy } from '../../../../src/core/study/study';
+import * as path from 'node:path';
+import { createStudy, loadStudy } from '../../../../src/core/study/study';
+import { tempDir } from '../../../helpers/temp-dir';
 import { FAIL_REASON_ATTR } from '../../../../src/core/study/study';
 
 const SPACE = {
@@ -71,4 +73,21 @@ test('multi-objective studies give the Pareto front', () => {
     study.bestTrials.map((t) => t.values),
     [[1, 1], [2, 3], [0, 0]],
   );
+});
+
+test('a trial read earlier never changes under the reader when another writer adds steps', (t) => {
+  const journal = path.join(tempDir(t), 'study.journal');
+  const reader = createStudy({ space: SPACE, seed: 1, sampler: 'random', storage: journal, studyName: 's' });
+  const writer = loadStudy({ storage: journal, studyName: 's', sampler: 'random' });
+  const trial = writer.ask();
+  writer.report(trial.number, 0, 1);
+  reader.sync();
+  const before = reader.trial(trial.number);
+  // Read by the reader in one batch: an attribute (which copies the trial), then more steps.
+  writer.setTrialAttrs(trial.number, { note: 'y' });
+  writer.report(trial.number, 1, 2);
+  writer.report(trial.number, 2, 3);
+  reader.sync();
+  assert.deepEqual([...before.intermediateValues], [[0, 1]], 'the object handed out kept its steps');
+  assert.deepEqual([...reader.trial(trial.number).intermediateValues], [[0, 1], [1, 2], [2, 3]]);
 });
