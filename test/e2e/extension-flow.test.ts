@@ -44,6 +44,7 @@ const STEP_ARTIFACTS = path.join(ARTIFACTS, 'e2e');
 /** Trials the study runs, two at a time: enough to watch the charts fill and to stop one. */
 const TRIALS = 8;
 const PARALLEL = 2;
+/** workbench.colorTheme ids; "Preferences: Color Theme" lists them without "Default ". */
 const LIGHT = 'Default Light Modern';
 const DARK = 'Default Dark Modern';
 /** The dashboard's page marks its root with the study's name (src/extension/dashboard/dashboard-html.ts). */
@@ -272,11 +273,12 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
     await wb.focusEditor(`Tunekit: ${s.studyName}`);
     await wb.runCommand('View: Close Editors in Other Groups');
     await wb.hideSideBarAndPanel();
+    await wb.runCommand('Notifications: Clear All Notifications');
     for (const [theme, kind, file] of [
       [LIGHT, 'vscode-light', 'e2e-dashboard-light.png'],
       [DARK, 'vscode-dark', 'e2e-dashboard-dark.png'],
     ] as const) {
-      await wb.setColorTheme(theme);
+      await wb.setColorTheme(theme.replace(/^Default /, ''));
       const frame = await dashboardFrame(s);
       await frame.locator(`body.${kind}`).waitFor({ timeout: LONG_WAIT_MS });
       await wb.waitUntil('every trial in the dashboard table', async () => ((await dashboardSnapshot(frame)).finishedRows >= TRIALS ? true : undefined));
@@ -322,9 +324,15 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
 
   step('after "Developer: Reload Window" the dashboard is restored', async (s, t) => {
     const { wb } = s;
+    // The dashboard is on screen when the window reloads, and its tab is still there after.
+    const title = `Tunekit: ${s.studyName}`;
+    await wb.focusEditor(title);
     await wb.runCommand('Developer: Reload Window');
     await wb.page.waitForLoadState('load');
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: LONG_WAIT_MS });
+    await wb.tab(title, '.active').first().waitFor({ timeout: LONG_WAIT_MS }).catch(async () => {
+      throw new Error(`after the reload the active editor is not the dashboard "${title}"; the tabs are: ${JSON.stringify(await wb.tabLabels())}`);
+    });
     const frame = await wb.waitForWebviewFrame(DASHBOARD_ROOT, 'the dashboard to come back after the reload (WebviewPanelSerializer)');
     const snap = await wb.waitUntil('the restored dashboard to show every trial', async () => {
       const x = await dashboardSnapshot(frame);

@@ -127,7 +127,8 @@ describe('dashboard webview', { skip }, () => {
     assert.deepEqual(rows.slice(0, 10).map((r) => r.number), ascending.slice(0, 10));
     assert.equal(await d.page.locator('.tk-th', { hasText: /^lr$/ }).getAttribute('aria-sort'), 'ascending');
     assert.ok(rows[0]?.cells[lrColumn], 'the lr cell shows a value');
-    await d.page.locator('.tk-th', { hasText: /^lr$/ }).click();
+    // Again, from the keyboard.
+    await d.page.locator('.tk-th', { hasText: /^lr$/ }).press('Enter');
     await d.nextFrames();
     rows = await d.rows();
     assert.deepEqual(rows.slice(0, 10).map((r) => r.number), [...ascending].reverse().slice(0, 10));
@@ -167,6 +168,42 @@ describe('dashboard webview', { skip }, () => {
     await d.page.keyboard.press('ArrowDown');
     await d.nextFrames();
     assert.deepEqual((await d.rows()).filter((r) => r.selected).map((r) => r.number), [5]);
+
+    // Sorted by value, a running trial that completes with the best value moves to the top.
+    await d.page.locator('.tk-th', { hasText: /^val_loss/ }).click();
+    await d.nextFrames();
+    const last = snapshot.trials[199] as TrialSummary;
+    assert.notEqual((await d.rows())[0]?.number, 199);
+    await d.host({ type: 'update', trials: [{ ...last, state: 'complete', values: [0.001], end: Date.now() }], running: true, metrics: [] });
+    assert.equal((await d.rows())[0]?.number, 199);
+    await finish(d);
+  });
+
+  test('hovering a learning curve names its trial, clicking it selects the trial', async () => {
+    const d = await open();
+    const { snapshot } = makeStudy({ trials: 60, steps: 40, running: 2 });
+    await d.host({ type: 'init', snapshot });
+    const box = await d.canvas('learning-curves').boundingBox();
+    assert.ok(box);
+    const tip = d.page.locator('.tk-card[data-view="learning-curves"] .tk-chart-tip');
+    // Down the middle of the chart until the pointer is over a line.
+    let y = 20;
+    for (; y < box.height - 40; y += 6) {
+      await d.page.mouse.move(box.x + box.width / 2, box.y + y);
+      await d.nextFrames();
+      if (await tip.isVisible()) break;
+    }
+    assert.equal(await tip.isVisible(), true, 'a tooltip over a line');
+    const [, trial] = /^trial #(\d+)/.exec(await tip.innerText()) ?? [];
+    assert.ok(trial, await tip.innerText());
+    await d.page.mouse.click(box.x + box.width / 2, box.y + y);
+    await d.nextFrames();
+    assert.match((await d.page.locator('.tk-table-count').textContent()) ?? '', /· 1 selected/);
+    const state = await d.page.evaluate(() => JSON.parse(sessionStorage.getItem('tunekit-state') ?? 'null'));
+    assert.deepEqual(state.ui.selection, [Number(trial)]);
+    await d.page.mouse.move(box.x - 20, box.y - 20);
+    await d.nextFrames();
+    assert.equal(await tip.isVisible(), false, 'the tooltip goes when the pointer leaves');
     await finish(d);
   });
 
@@ -289,7 +326,7 @@ describe('dashboard webview', { skip }, () => {
     await finish(d);
   });
 
-  test('follows the theme: dark and light screenshots', async () => {
+  test('follows the theme: dark, light and high-contrast screenshots', async () => {
     const d = await open();
     const f = makeStudy({ trials: 80, steps: 40, running: 2, gpus: true });
     await d.host({ type: 'init', snapshot: f.snapshot });
@@ -315,6 +352,12 @@ describe('dashboard webview', { skip }, () => {
     await d.page.locator('#tab-analysis').click();
     await d.nextFrames(3);
     await d.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-analysis-light.png'), fullPage: true });
+    await d.page.locator('#tab-overview').click();
+    await d.page.evaluate(() => (window as unknown as { __setTheme(k: string): void }).__setTheme('high-contrast'));
+    await d.nextFrames(3);
+    // High contrast: lines and outlines in the contrast border colour.
+    assert.ok((await d.pixelsOfColor('history', '#6fc3df')) > 50, 'the grid uses the contrast border');
+    await d.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-high-contrast.png'), fullPage: true });
     await finish(d);
   });
 });

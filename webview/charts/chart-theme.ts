@@ -13,6 +13,8 @@ export interface ChartTheme {
   readonly muted: string;
   readonly grid: string;
   readonly background: string;
+  /** What charts are drawn on (the dashboard's cards). */
+  readonly surface: string;
   readonly fontFamily: string;
   readonly fontSize: number;
   readonly states: Readonly<Record<TrialStateName, string>>;
@@ -58,6 +60,7 @@ export function readChartTheme(): ChartTheme {
     muted: read(styles, ['--vscode-descriptionForeground'], FALLBACK.muted),
     grid,
     background: read(styles, ['--vscode-editor-background'], FALLBACK.background),
+    surface: read(styles, ['--vscode-editorWidget-background', '--vscode-editor-background'], FALLBACK.background),
     fontFamily: read(styles, ['--vscode-font-family'], 'system-ui, sans-serif'),
     fontSize: Number.isFinite(fontSize) ? fontSize : 13,
     states: {

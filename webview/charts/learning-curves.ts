@@ -1,12 +1,21 @@
 /**
- * Learning curves: one line per trial of its intermediate objective values by step, or of any
- * metric the trials printed (a dropdown lists every metric seen). New steps are appended to the
- * trial's existing line (no dataset is rebuilt for a live update), and each line is reduced with
- * LTTB to a per-trial point budget, so 1,000 trials x 1,000 steps stay smooth. Lines are
- * coloured by trial state; selected trials are drawn on top, others fade.
+ * Learning curves: each trial's intermediate objective values by step, or any metric the trials
+ * printed (a dropdown lists every metric seen), coloured by trial state; selected trials are
+ * drawn on top, bold, and the rest fade.
+ *
+ * Built for 10,000 trials and for 1,000 trials x 1,000 steps. chart.js keeps a controller per
+ * dataset and an element per point and updates every one of them on each redraw, so:
+ * - running trials, the only ones that grow, each have a chart.js dataset, and a live update
+ *   appends the new steps to it (no dataset is rebuilt);
+ * - finished trials' lines, which no longer change, are plain arrays in a group per state,
+ *   stroked straight onto the canvas (./line-groups) and cached as a bitmap; a trial that
+ *   finishes moves there; a selection veils them and draws the selected lines again on top;
+ *   hovering and clicking hit-test both kinds;
+ * - every line is reduced with LTTB (./decimate) to an equal share of a fixed point budget.
  */
 import { Chart, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import type { ChartDataset, ChartEvent } from 'chart.js';
+import { getRelativePosition } from 'chart.js/helpers';
 import type { TrialStateName } from '../../src/protocol/dashboard-messages';
 import { createDropdown } from '../components/dropdown';
 import type { Dropdown, DropdownOption } from '../components/dropdown';
@@ -21,29 +30,37 @@ import { applyChartDefaults, onThemeChange, readChartTheme, themeAxis, withAlpha
 import type { ChartTheme } from './chart-theme';
 import { lttb } from './decimate';
 import type { XY } from './decimate';
+import { LineGroups } from './line-groups';
+import type { LineGroupStyle } from './line-groups';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 type Point = readonly [number, number];
+type Dataset = ChartDataset<'line', XY[]>;
 
 /** The dropdown value standing for the trials' intermediate objective values. */
-export const INTERMEDIATE = '\u0001intermediate';
+const INTERMEDIATE = '\u0001intermediate';
 
 /**
- * Points drawn over all lines together: chart.js keeps one element per point and updates each on
- * every redraw, so this bounds a redraw's cost whatever the study's size. Each line gets an equal
- * share, never fewer than MIN_POINTS (a line needs a few points to keep its shape).
+ * Points drawn over all lines together, shared equally, never fewer than MIN_POINTS a line (a
+ * line needs a few points to keep its shape). This bounds the cost of a redraw whatever the
+ * study's size.
  */
-const POINT_BUDGET = 120_000;
-const MIN_POINTS = 24;
+const POINT_BUDGET = 100_000;
+const MIN_POINTS = 12;
+/** How near (pixels) the pointer must be to a line to show or select it. */
+const HIT_RADIUS = 8;
 
-interface Series {
+interface Line {
   readonly trial: number;
-  readonly dataset: ChartDataset<'line', XY[]>;
-  /** How many raw points the dataset represents. */
-  shown: number;
-  decimated: boolean;
   state: TrialStateName;
+  /** Raw points represented so far. */
+  shown: number;
+  /** The running trial's own dataset, if it is running. */
+  solo: Dataset | null;
+  decimated: boolean;
+  /** A finished trial's line as drawn (decimated), kept to regroup without decimating again. */
+  drawn: XY[] | null;
 }
 
 interface Choice {
@@ -70,11 +87,18 @@ export class LearningCurvesView implements ChartView {
   private themeSubscription: { dispose(): void } | undefined;
   private metricDropdown: Dropdown | undefined;
   private scaleDropdown: Dropdown | undefined;
-  private readonly series = new Map<number, Series>();
+  private readonly lines = new Map<number, Line>();
+  private readonly groups = new LineGroups();
+  /** Invisible: its two points span the groups' extent, so the scales include them. */
+  private readonly bounds: Dataset = { data: [], showLine: false, pointRadius: 0, pointHoverRadius: 0, pointHitRadius: 0, borderWidth: 0 };
+  /** Which trial each solo dataset draws. */
+  private readonly soloTrial = new WeakMap<Dataset, number>();
+  private hoverFrame = 0;
+  private unlisten: (() => void) | undefined;
   private readonly metricNames = new Set<string>();
   private choice: Choice;
   private target = 1000;
-  private seriesAtRebuild = 0;
+  private linesAtRebuild = 0;
   private rebuilds = 0;
   private model: DashboardModel | undefined;
 
@@ -109,7 +133,8 @@ export class LearningCurvesView implements ChartView {
     this.frame.toolbar.append(this.metricDropdown.element, this.scaleDropdown.element);
     this.chart = new Chart<'line', XY[]>(this.frame.canvas, {
       type: 'line',
-      data: { datasets: [] },
+      data: { datasets: [this.bounds] },
+      plugins: [this.groups.plugin],
       options: {
         animation: false,
         responsive: true,
@@ -117,18 +142,11 @@ export class LearningCurvesView implements ChartView {
         // Data is given in chart.js's internal {x, y} form, sorted by step: no parsing pass.
         parsing: false,
         normalized: true,
-        spanGaps: true,
-        elements: { point: { radius: 0, hitRadius: 4, hoverRadius: 3 }, line: { borderWidth: 1, tension: 0 } },
-        interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              title: (items) => (items[0] ? `trial #${items[0].dataset.label ?? ''}` : ''),
-              label: (item) => `step ${(item.raw as XY).x}: ${formatNumber((item.raw as XY).y)}`,
-            },
-          },
-        },
+        elements: { point: { radius: 0, hitRadius: 0, hoverRadius: 0 }, line: { borderWidth: 1, tension: 0 } },
+        // Hovering is ours (onPointer): it covers the lines chart.js does not know about.
+        events: ['click'],
+        interaction: { mode: 'nearest', intersect: true },
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step' } },
           y: { type: this.choice.log ? 'logarithmic' : 'linear', title: { display: true, text: 'value' } },
@@ -136,6 +154,20 @@ export class LearningCurvesView implements ChartView {
         onClick: (event: ChartEvent) => this.onClick(event),
       },
     });
+    // DOM events, not chart.js's onHover, which is not told when the pointer leaves the plot.
+    const canvas = this.frame.canvas;
+    const onMove = (e: MouseEvent): void => this.onPointer(e);
+    const onLeave = (): void => {
+      if (this.hoverFrame) cancelAnimationFrame(this.hoverFrame);
+      this.hoverFrame = 0;
+      this.frame?.hideTip();
+    };
+    canvas.addEventListener('mousemove', onMove);
+    canvas.addEventListener('mouseleave', onLeave);
+    this.unlisten = () => {
+      canvas.removeEventListener('mousemove', onMove);
+      canvas.removeEventListener('mouseleave', onLeave);
+    };
     this.applyTheme();
     this.themeSubscription = onThemeChange((theme) => {
       this.theme = theme;
@@ -156,46 +188,65 @@ export class LearningCurvesView implements ChartView {
       this.rebuild();
       return;
     }
-    let dirty = false;
     const before = this.metricNames.size;
     for (const mp of changes.metrics) this.metricNames.add(mp.metric);
     if (this.metricNames.size !== before) this.refreshMetricOptions(model);
-
-    let restyle = changes.selection;
-    const added: number[] = [];
+    // Selected lines move between groups: regroup what is drawn (no new decimation).
+    if (changes.selection) this.regroup();
+    const touched = new Set<number>();
     if (this.choice.metric === INTERMEDIATE) {
-      for (const n of changes.trials) {
-        const t = findTrial(model.trials, n);
-        if (!t) continue;
-        const r = this.sync(n, t.intermediate, t.state);
-        dirty ||= r.changed;
-        restyle ||= r.restyle;
-        if (r.added) added.push(n);
-      }
+      for (const n of changes.trials) touched.add(n);
     } else {
-      const touched = new Set<number>();
       for (const mp of changes.metrics) if (mp.metric === this.choice.metric) touched.add(mp.trial);
-      for (const n of changes.trials) if (this.series.has(n)) touched.add(n);
-      for (const n of touched) {
-        const raw = model.metrics.get(n)?.get(this.choice.metric) ?? [];
-        const r = this.sync(n, raw, findTrial(model.trials, n)?.state ?? 'running');
-        dirty ||= r.changed;
-        restyle ||= r.restyle;
-        if (r.added) added.push(n);
+      for (const n of changes.trials) if (this.lines.has(n)) touched.add(n);
+    }
+    let dirty = false;
+    let regroup = false;
+    let added = 0;
+    for (const n of touched) {
+      const t = findTrial(model.trials, n);
+      const raw = this.rawPoints(model, n);
+      if (!t || raw.length === 0) continue;
+      let line = this.lines.get(n);
+      if (!line) {
+        line = { trial: n, state: t.state, shown: 0, solo: null, decimated: false, drawn: null };
+        this.lines.set(n, line);
+        added++;
+      }
+      const wasRunning = line.solo !== null;
+      if (t.state === 'running') {
+        if (!line.solo) {
+          // A trial already drawn in a group started running again (resumed): start over.
+          if (line.shown > 0) regroup = true;
+          this.addSolo(line);
+          line.shown = 0;
+        }
+        line.state = t.state;
+        dirty = this.syncSolo(line, raw) || dirty;
+      } else if (wasRunning) {
+        this.removeSolo(line);
+        line.state = t.state;
+        this.appendToGroup(line, raw);
+        dirty = true;
+      } else if (line.shown === 0) {
+        line.state = t.state;
+        this.appendToGroup(line, raw);
+        dirty = true;
+      } else if (line.state !== t.state || line.shown !== raw.length) {
+        // A finished trial changed (rare: a host that resent it): rebuild its group.
+        line.state = t.state;
+        regroup = true;
       }
     }
-    if (added.length > 0) {
-      // Twice as many lines as the budget was shared among: share it again.
-      if (this.series.size > 2 * Math.max(this.seriesAtRebuild, 8)) {
-        this.rebuild();
-        return;
-      }
-      restyle = true;
+    // Twice as many lines as the point budget was shared among: share it again.
+    if (regroup || (added > 0 && this.lines.size > 2 * Math.max(this.linesAtRebuild, 16))) {
+      this.rebuild();
+      return;
     }
-    if (restyle) this.restyle();
-    if (dirty || restyle) {
+    if (dirty || changes.selection) {
+      this.updateBounds();
       chart.update('none');
-      this.frame?.setEmpty(this.series.size > 0 ? null : this.emptyMessage(model));
+      this.frame?.setEmpty(this.lines.size > 0 ? null : this.emptyMessage(model));
       this.describe();
     }
   }
@@ -204,37 +255,85 @@ export class LearningCurvesView implements ChartView {
     this.themeSubscription?.dispose();
     this.chart?.destroy();
     this.frame?.dispose();
+    if (this.hoverFrame) cancelAnimationFrame(this.hoverFrame);
+    this.unlisten?.();
     this.chart = undefined;
-    this.series.clear();
+    this.lines.clear();
+    this.groups.clear();
   }
 
-  /** Brings one trial's line up to date with its raw points; appends when it can. */
-  private sync(trial: number, raw: readonly Point[], state: TrialStateName): { changed: boolean; restyle: boolean; added: boolean } {
-    const chart = this.chart as Chart<'line', XY[]>;
-    let s = this.series.get(trial);
-    let added = false;
-    if (!s) {
-      if (raw.length === 0) return { changed: false, restyle: false, added: false };
-      s = { trial, dataset: { label: String(trial), data: [] }, shown: 0, decimated: false, state };
-      this.series.set(trial, s);
-      chart.data.datasets.push(s.dataset);
-      added = true;
-    }
-    const restyle = s.state !== state;
-    s.state = state;
-    if (raw.length === s.shown) return { changed: added, restyle, added };
-    if (!s.decimated && raw.length <= this.target && raw.length > s.shown) {
+  private rawPoints(model: DashboardModel, trial: number): readonly Point[] {
+    if (this.choice.metric === INTERMEDIATE) return findTrial(model.trials, trial)?.intermediate ?? [];
+    return model.metrics.get(trial)?.get(this.choice.metric) ?? [];
+  }
+
+  private addSolo(line: Line): void {
+    const dataset: Dataset = { data: [] };
+    line.solo = dataset;
+    line.decimated = false;
+    this.soloTrial.set(dataset, line.trial);
+    this.style(dataset, line.state, this.model?.selected.has(line.trial) ?? false);
+    this.chart?.data.datasets.push(dataset);
+  }
+
+  private removeSolo(line: Line): void {
+    const chart = this.chart;
+    if (!chart || !line.solo) return;
+    const i = chart.data.datasets.indexOf(line.solo);
+    if (i >= 0) chart.data.datasets.splice(i, 1);
+    line.solo = null;
+  }
+
+  /** Brings a running trial's own line up to date; appends the new points when it can. */
+  private syncSolo(line: Line, raw: readonly Point[]): boolean {
+    const dataset = line.solo as Dataset;
+    if (raw.length === line.shown) return false;
+    if (!line.decimated && raw.length <= this.target && raw.length > line.shown) {
       // The live path: push only the new points; chart.js adds elements for them alone.
-      for (let i = s.shown; i < raw.length; i++) {
+      for (let i = line.shown; i < raw.length; i++) {
         const p = raw[i] as Point;
-        s.dataset.data.push({ x: p[0], y: p[1] });
+        dataset.data.push({ x: p[0], y: p[1] });
       }
     } else {
-      s.dataset.data = lttb(raw, this.target);
-      s.decimated = raw.length > this.target;
+      dataset.data = lttb(raw, this.target);
+      line.decimated = raw.length > this.target;
     }
-    s.shown = raw.length;
-    return { changed: true, restyle, added };
+    line.shown = raw.length;
+    return true;
+  }
+
+  /** A finished trial's line: in its state's group, and again on top when it is selected. */
+  private appendToGroup(line: Line, raw: readonly Point[]): void {
+    line.drawn = lttb(raw, this.target);
+    this.groups.append(line.state, this.groupStyle(line.state, false), line.trial, line.drawn);
+    if (this.model?.selected.has(line.trial)) this.groups.append(`selected|${line.state}`, this.groupStyle(line.state, true), line.trial, line.drawn);
+    line.shown = raw.length;
+    line.decimated = raw.length > this.target;
+  }
+
+  /** After the selection changed: only the upper layer and the veil change. */
+  private regroup(): void {
+    const selected = this.model?.selected ?? new Set<number>();
+    this.groups.clearLayer('over');
+    for (const n of selected) {
+      const line = this.lines.get(n);
+      if (line?.drawn && !line.solo) this.groups.append(`selected|${line.state}`, this.groupStyle(line.state, true), line.trial, line.drawn);
+    }
+    this.restyle();
+  }
+
+  /** Sets the invisible bounds dataset to the groups' extent (the solo datasets count on their own). */
+  private updateBounds(): void {
+    const b = this.groups.bounds();
+    if (!b) {
+      this.bounds.data = [];
+      return;
+    }
+    const minY = this.choice.log && Number.isFinite(b.minPositiveY) ? b.minPositiveY : b.minY;
+    this.bounds.data = [
+      { x: b.minX, y: minY },
+      { x: b.maxX, y: b.maxY },
+    ];
   }
 
   private rebuild(): void {
@@ -242,45 +341,52 @@ export class LearningCurvesView implements ChartView {
     const model = this.model;
     if (!chart || !model) return;
     this.refreshMetricOptions(model);
-    this.series.clear();
-    chart.data.datasets = [];
-    const lines: { trial: number; raw: readonly Point[]; state: TrialStateName }[] = [];
-    if (this.choice.metric === INTERMEDIATE) {
-      for (const t of model.trials) if (t.intermediate.length > 0) lines.push({ trial: t.number, raw: t.intermediate, state: t.state });
-    } else {
-      for (const t of model.trials) {
-        const raw = model.metrics.get(t.number)?.get(this.choice.metric);
-        if (raw && raw.length > 0) lines.push({ trial: t.number, raw, state: t.state });
+    this.lines.clear();
+    this.groups.clear();
+    chart.data.datasets = [this.bounds];
+    const present: { trial: number; state: TrialStateName; raw: readonly Point[] }[] = [];
+    for (const t of model.trials) {
+      const raw = this.choice.metric === INTERMEDIATE ? t.intermediate : model.metrics.get(t.number)?.get(this.choice.metric);
+      if (raw && raw.length > 0) present.push({ trial: t.number, state: t.state, raw });
+    }
+    this.target = Math.max(MIN_POINTS, Math.floor(POINT_BUDGET / Math.max(1, present.length)));
+    this.linesAtRebuild = present.length;
+    for (const p of present) {
+      const line: Line = { trial: p.trial, state: p.state, shown: 0, solo: null, decimated: false, drawn: null };
+      this.lines.set(p.trial, line);
+      if (p.state === 'running') {
+        this.addSolo(line);
+        this.syncSolo(line, p.raw);
+      } else {
+        this.appendToGroup(line, p.raw);
       }
     }
-    this.target = Math.max(MIN_POINTS, Math.floor(POINT_BUDGET / Math.max(1, lines.length)));
-    this.seriesAtRebuild = lines.length;
-    for (const l of lines) this.sync(l.trial, l.raw, l.state);
     const y = chart.options.scales?.y;
     if (y) {
       y.type = this.choice.log ? 'logarithmic' : 'linear';
       if (y.title) y.title.text = this.choice.metric === INTERMEDIATE ? (model.objectives[0] ?? 'objective') : this.choice.metric;
     }
     this.restyle();
+    this.updateBounds();
     chart.update('none');
     this.rebuilds++;
-    this.frame?.setEmpty(this.series.size > 0 ? null : this.emptyMessage(model));
+    this.frame?.setEmpty(this.lines.size > 0 ? null : this.emptyMessage(model));
     this.describe();
   }
 
   /** What the chart shows, for tests and for anyone inspecting the webview: lines, raw points, rebuilds. */
   private describe(): void {
     const canvas = this.frame?.canvas;
-    if (!canvas) return;
+    const chart = this.chart;
+    if (!canvas || !chart) return;
     let raw = 0;
-    let drawn = 0;
-    for (const s of this.series.values()) {
-      raw += s.shown;
-      drawn += s.dataset.data.length;
-    }
-    canvas.setAttribute('data-lines', String(this.series.size));
+    for (const line of this.lines.values()) raw += line.shown;
+    let drawn = this.groups.pointCount;
+    for (const d of chart.data.datasets) if (d !== this.bounds) drawn += d.data.length;
+    canvas.setAttribute('data-lines', String(this.lines.size));
     canvas.setAttribute('data-points', String(raw));
     canvas.setAttribute('data-drawn-points', String(drawn));
+    canvas.setAttribute('data-datasets', String(chart.data.datasets.length));
     canvas.setAttribute('data-rebuilds', String(this.rebuilds));
   }
 
@@ -297,34 +403,80 @@ export class LearningCurvesView implements ChartView {
     this.metricDropdown?.setOptions(options, this.choice.metric);
   }
 
-  /** Colours, widths and drawing order from state and selection. */
-  private restyle(): void {
+  private lineStyle(state: TrialStateName, selected: boolean): { color: string; width: number } {
     const theme = this.theme;
+    const n = this.lines.size;
+    const alpha = n <= 20 ? 0.9 : n <= 200 ? 0.55 : n <= 2000 ? 0.3 : 0.15;
+    return { color: theme ? withAlpha(theme.states[state], selected ? 1 : alpha) : 'gray', width: selected ? 2.5 : n <= 20 ? 1.5 : 1 };
+  }
+
+  private groupStyle(state: TrialStateName, selected: boolean): LineGroupStyle {
+    return { ...this.lineStyle(state, selected), layer: selected ? 'over' : 'under' };
+  }
+
+  /** A running trial's dataset: drawn over the finished lines, selected ones over the rest. */
+  private style(dataset: Dataset, state: TrialStateName, selected: boolean): void {
+    const anySelected = (this.model?.selected.size ?? 0) > 0;
+    const { color, width } = this.lineStyle(state, selected);
+    // The veil fades finished lines; running ones not selected fade the same way.
+    const faded = anySelected && !selected && this.theme ? withAlpha(this.theme.states[state], 0.2) : color;
+    dataset.borderColor = faded;
+    dataset.backgroundColor = faded;
+    dataset.borderWidth = width;
+    // chart.js draws higher `order` first.
+    dataset.order = selected ? 0 : 1;
+  }
+
+  private restyle(): void {
     const model = this.model;
-    if (!theme || !model) return;
-    const anySelected = model.selected.size > 0;
-    const n = this.series.size;
-    const alpha = n <= 20 ? 0.9 : n <= 200 ? 0.55 : 0.3;
-    for (const s of this.series.values()) {
-      const selected = model.selected.has(s.trial);
-      const color = theme.states[s.state];
-      const a = selected ? 1 : anySelected ? Math.min(alpha, 0.15) : alpha;
-      s.dataset.borderColor = withAlpha(color, a);
-      s.dataset.backgroundColor = withAlpha(color, a);
-      s.dataset.borderWidth = selected ? 2.5 : n <= 20 ? 1.5 : 1;
-      // chart.js draws higher `order` first: selected lines end up on top.
-      s.dataset.order = selected ? 0 : 1;
+    for (const key of [...this.groups.keys()]) {
+      const selected = key.startsWith('selected|');
+      const state = (selected ? key.slice(9) : key) as TrialStateName;
+      this.groups.setStyle(key, this.groupStyle(state, selected));
     }
+    this.groups.veil = (model?.selected.size ?? 0) > 0 && this.theme ? withAlpha(this.theme.surface, 0.75) : null;
+    for (const line of this.lines.values()) if (line.solo) this.style(line.solo, line.state, model?.selected.has(line.trial) ?? false);
+  }
+
+  /** The trial, step and value nearest to a pointer position (canvas pixels), within HIT_RADIUS. */
+  private hitTest(x: number, y: number): { trial: number; x: number; y: number } | undefined {
+    const chart = this.chart;
+    if (!chart) return undefined;
+    let best: { trial: number; x: number; y: number; distance: number } | undefined = this.groups.nearest(x, y, HIT_RADIUS);
+    chart.data.datasets.forEach((dataset, i) => {
+      const trial = this.soloTrial.get(dataset);
+      if (trial === undefined) return;
+      const elements = chart.getDatasetMeta(i).data;
+      elements.forEach((el, j) => {
+        const d = Math.hypot(el.x - x, el.y - y);
+        const p = dataset.data[j];
+        if (p && d <= HIT_RADIUS && (!best || d < best.distance)) best = { trial, x: p.x, y: p.y, distance: d };
+      });
+    });
+    return best;
+  }
+
+  private onPointer(event: MouseEvent): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const { x, y } = getRelativePosition(event, chart);
+    // At most one hit-test per frame, however fast the pointer moves.
+    if (this.hoverFrame) cancelAnimationFrame(this.hoverFrame);
+    this.hoverFrame = requestAnimationFrame(() => {
+      this.hoverFrame = 0;
+      const area = chart.chartArea;
+      const inside = x >= area.left && x <= area.right && y >= area.top && y <= area.bottom;
+      const hit = inside ? this.hitTest(x, y) : undefined;
+      if (hit) this.frame?.showTip(`trial #${hit.trial}`, `step ${formatNumber(hit.x)}: ${formatNumber(hit.y)}`, x, y);
+      else this.frame?.hideTip();
+    });
   }
 
   private onClick(event: ChartEvent): void {
-    const chart = this.chart;
     const native = event.native as MouseEvent | null;
-    if (!chart || !native || !this.context) return;
-    const hit = chart.getElementsAtEventForMode(native, 'nearest', { intersect: false, axis: 'xy' }, false)[0];
-    if (!hit) return;
-    const trial = Number(chart.data.datasets[hit.datasetIndex]?.label);
-    if (Number.isInteger(trial)) this.context.select([trial], native.ctrlKey || native.metaKey || native.shiftKey ? 'toggle' : 'replace');
+    if (!native || !this.context || event.x === null || event.y === null) return;
+    const hit = this.hitTest(event.x, event.y);
+    if (hit) this.context.select([hit.trial], native.ctrlKey || native.metaKey || native.shiftKey ? 'toggle' : 'replace');
   }
 
   private saveChoice(): void {

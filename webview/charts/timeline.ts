@@ -4,7 +4,7 @@
  * state. It shows how busy the devices were and where failures and prunes cluster in time.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { ChartDataset, ChartEvent } from 'chart.js';
+import type { ChartDataset, ChartEvent, Plugin } from 'chart.js';
 import type { TrialStateName, TrialSummary } from '../../src/protocol/dashboard-messages';
 import { formatDuration } from '../shell/format';
 import type { ViewContext } from '../shell/view-context';
@@ -23,12 +23,17 @@ interface Bar {
   x: [number, number];
   y: string;
   trial: number;
+  /** Row index (y is its label). */
+  lane: number;
 }
 
 const STATES: readonly TrialStateName[] = ['complete', 'pruned', 'fail', 'running'];
 const LABELS: Readonly<Record<TrialStateName, string>> = { complete: 'complete', pruned: 'pruned', fail: 'failed', running: 'running', waiting: 'waiting' };
 /** How often bars of running trials grow while the chart is on screen. */
 const TICK_MS = 1000;
+// Bar thickness as a share of a row (chart.js: categoryPercentage x barPercentage).
+const CATEGORY_PERCENTAGE = 0.9;
+const BAR_PERCENTAGE = 0.8;
 
 export class TimelineView implements ChartView {
   readonly id = 'timeline';
@@ -40,8 +45,8 @@ export class TimelineView implements ChartView {
   private timer: ReturnType<typeof setInterval> | undefined;
   private model: DashboardModel | undefined;
   private box: HTMLElement | undefined;
-  /** Trials that have a bar now: a running trial without one needs a redraw when it changes. */
-  private readonly drawn = new Set<number>();
+  /** Each trial's bars in the last layout: a running trial without one needs a redraw when it changes. */
+  private readonly drawn = new Map<number, Bar[]>();
 
   constructor(private readonly context?: ViewContext) {}
 
@@ -50,19 +55,19 @@ export class TimelineView implements ChartView {
     applyChartDefaults(this.theme);
     this.frame = createChartFrame(container, 'Timeline: trials over time by worker or GPU');
     this.box = container;
-    const datasets: ChartDataset<'bar', Bar[]>[] = [...STATES, 'selected'].map((s) => ({
-      label: s === 'selected' ? 'selected' : LABELS[s as TrialStateName],
+    const datasets: ChartDataset<'bar', Bar[]>[] = STATES.map((s) => ({
+      label: LABELS[s],
       data: [],
       grouped: false,
       minBarLength: 2,
-      barPercentage: 0.8,
-      categoryPercentage: 0.9,
+      barPercentage: BAR_PERCENTAGE,
+      categoryPercentage: CATEGORY_PERCENTAGE,
       borderSkipped: false,
-      order: s === 'selected' ? 0 : 1,
     }));
     this.chart = new Chart<'bar', Bar[]>(this.frame.canvas, {
       type: 'bar',
       data: { labels: [], datasets },
+      plugins: [this.selectionOutline],
       options: {
         indexAxis: 'y',
         animation: false,
@@ -83,7 +88,7 @@ export class TimelineView implements ChartView {
           },
         },
         scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: 'time since the first trial started' }, ticks: { callback: (v) => formatDuration(Number(v) * 1000) } },
+          x: { type: 'linear', min: 0, title: { display: true, text: 'time since the first trial started' }, ticks: { maxRotation: 0, autoSkipPadding: 16, callback: (v) => (Number(v) === 0 ? '0' : formatDuration(Number(v) * 1000)) } },
           y: { type: 'category', offset: true },
         },
         onClick: (event: ChartEvent) => this.onClick(event),
@@ -103,12 +108,45 @@ export class TimelineView implements ChartView {
     this.model = model;
     if (!this.chart) return;
     // New steps of a running trial move no bar; a trial that starts, ends or changes state does.
-    const moved = changes.all || changes.selection || [...changes.trials].some((n) => {
+    const moved = changes.all || [...changes.trials].some((n) => {
       const t = findTrial(model.trials, n);
       return t === undefined || t.state !== 'running' || !this.drawn.has(n);
     });
     if (moved) this.redraw();
+    // The outline is drawn by a plugin: repainting is enough, no bar changes.
+    else if (changes.selection) this.chart.render();
   }
+
+  /** Outlines the selected trials' bars over the chart (cheaper than a dataset of them). */
+  private readonly selectionOutline: Plugin<'bar'> = {
+    id: 'tunekit-timeline-selection',
+    afterDatasetsDraw: (chart) => {
+      const model = this.model;
+      const theme = this.theme;
+      const x = chart.scales.x;
+      const y = chart.scales.y;
+      const lanes = chart.data.labels?.length ?? 0;
+      if (!model || !theme || !x || !y || lanes === 0 || model.selected.size === 0) return;
+      const thickness = (y.height / lanes) * CATEGORY_PERCENTAGE * BAR_PERCENTAGE;
+      const ctx = chart.ctx;
+      const area = chart.chartArea;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
+      ctx.strokeStyle = theme.selection;
+      ctx.lineWidth = 2;
+      for (const n of model.selected) {
+        for (const bar of this.drawn.get(n) ?? []) {
+          const left = x.getPixelForValue(bar.x[0]);
+          const right = Math.max(x.getPixelForValue(bar.x[1]), left + 2);
+          const centre = y.getPixelForValue(bar.lane);
+          ctx.strokeRect(left - 1, centre - thickness / 2 - 1, right - left + 2, thickness + 2);
+        }
+      }
+      ctx.restore();
+    },
+  };
 
   dispose(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
@@ -131,22 +169,22 @@ export class TimelineView implements ChartView {
     const now = Date.now();
     const layout = layoutTimeline(model.trials, now);
     const byState = new Map<string, Bar[]>(STATES.map((s) => [s, []]));
-    const selected: Bar[] = [];
     this.drawn.clear();
     const trialsByNumber = new Map<number, TrialSummary>();
     for (const t of model.trials) trialsByNumber.set(t.number, t);
     for (const b of layout.bars) {
       const t = trialsByNumber.get(b.trial);
       if (!t) continue;
-      this.drawn.add(b.trial);
-      const bar: Bar = { x: [(b.start - layout.origin) / 1000, (b.end - layout.origin) / 1000], y: layout.lanes[b.lane] as string, trial: b.trial };
+      const bar: Bar = { x: [(b.start - layout.origin) / 1000, (b.end - layout.origin) / 1000], y: layout.lanes[b.lane] as string, trial: b.trial, lane: b.lane };
+      const bars = this.drawn.get(b.trial);
+      if (bars) bars.push(bar);
+      else this.drawn.set(b.trial, [bar]);
       byState.get(t.state)?.push(bar);
-      if (model.selected.has(b.trial)) selected.push(bar);
     }
     chart.data.labels = [...layout.lanes];
-    for (const [i, s] of [...STATES, 'selected'].entries()) {
+    for (const [i, s] of STATES.entries()) {
       const ds = chart.data.datasets[i];
-      if (ds) ds.data = s === 'selected' ? selected : (byState.get(s) ?? []);
+      if (ds) ds.data = byState.get(s) ?? [];
     }
     this.applyTheme();
     // Rows stay readable however many lanes there are: the box grows with them.
@@ -171,14 +209,11 @@ export class TimelineView implements ChartView {
     const chart = this.chart;
     const theme = this.theme;
     if (!chart || !theme) return;
-    for (const [i, s] of [...STATES, 'selected'].entries()) {
+    for (const [i, s] of STATES.entries()) {
       const ds = chart.data.datasets[i];
       if (!ds) continue;
-      if (s === 'selected') Object.assign(ds, { backgroundColor: 'rgba(0, 0, 0, 0)', borderColor: theme.selection, borderWidth: 2 });
-      else {
-        const color = theme.states[s as TrialStateName];
-        Object.assign(ds, { backgroundColor: withAlpha(color, 0.75), borderColor: color, borderWidth: theme.highContrast ? 1 : 0 });
-      }
+      const color = theme.states[s];
+      Object.assign(ds, { backgroundColor: withAlpha(color, 0.75), borderColor: color, borderWidth: theme.highContrast ? 1 : 0 });
     }
     themeAxis(chart.options.scales?.x, theme);
     themeAxis(chart.options.scales?.y, theme);

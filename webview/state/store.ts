@@ -208,7 +208,8 @@ export class DashboardStore {
     const p = this.changed();
     p.all = true;
     p.selection = true;
-    this.persist(sameStudy ? { selection } : { ...DEFAULT_UI, tab: this.uiState.tab });
+    // Another study: its own sort, filters and selection; the tab and the views' choices (a metric, a scale) stay.
+    this.persist(sameStudy ? { selection } : { ...DEFAULT_UI, tab: this.uiState.tab, views: this.uiState.views });
     return true;
   }
 
@@ -235,13 +236,12 @@ export class DashboardStore {
       const lastStep = series.length > 0 ? (series[series.length - 1] as Point)[0] : -Infinity;
       const fresh = mp.points.filter((pt) => pt[0] > lastStep);
       if (fresh.length === 0) continue;
-      series.push(...fresh);
+      // A loop, not push(...fresh): a first batch may hold more points than a call takes arguments.
+      for (const pt of fresh) series.push(pt);
       p.metrics.push({ trial: mp.trial, metric: mp.metric, points: fresh });
     }
-    if (typeof running === 'boolean' && running !== m.running) {
-      m.running = running;
-      // The header shows it; an empty trial change still makes the frame run.
-    }
+    // The header shows it; changed() above already scheduled the frame that draws it.
+    if (typeof running === 'boolean') m.running = running;
     return true;
   }
 

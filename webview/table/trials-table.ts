@@ -17,6 +17,7 @@ import { createDropdown } from '../components/dropdown';
 import type { Dropdown } from '../components/dropdown';
 import { createIcon } from '../components/icons';
 import { createTextField } from '../components/text-field';
+import type { TextField } from '../components/text-field';
 import { bestTrial } from '../shell/best-trial';
 import { formatDuration, formatNumber, formatValue, trialDuration } from '../shell/format';
 import type { ChangeSet, DashboardModel } from '../state/dashboard-model';
@@ -53,7 +54,8 @@ interface RowElement {
   columnsVersion: number;
 }
 
-export const ROW_HEIGHT = 26;
+/** Must match .tk-tr's height in media/dashboard.css. */
+const ROW_HEIGHT = 26;
 const OVERSCAN = 8;
 const STATE_OPTIONS: { value: StateFilter; label: string }[] = [
   { value: 'all', label: 'All states' },
@@ -75,6 +77,8 @@ export class TrialsTable implements ChartView {
   /** Trial numbers in table order, after filtering. */
   private order: number[] = [];
   private orderIndex = new Map<number, number>();
+  /** Each trial's state and values when last ordered (see needsReorder). */
+  private readonly signatures = new Map<number, string>();
   private readonly pool: RowElement[] = [];
   private anchor: number | null = null;
   private renderScheduled = 0;
@@ -91,6 +95,7 @@ export class TrialsTable implements ChartView {
   private clearSelection!: HTMLElement;
   private enqueueButton!: HTMLElement;
   private stateDropdown!: Dropdown;
+  private filterField!: TextField;
   private empty!: HTMLElement;
 
   constructor(
@@ -110,7 +115,7 @@ export class TrialsTable implements ChartView {
       this.reorder();
       this.render();
     }, 'Filter by state');
-    const filter = createTextField({
+    const filter = (this.filterField = createTextField({
       value: this.host.ui.textFilter,
       placeholder: 'Filter: lr>0.01 optimizer=adam value<0.3',
       ariaLabel: 'Filter trials by parameters',
@@ -119,7 +124,7 @@ export class TrialsTable implements ChartView {
         this.reorder();
         this.render();
       },
-    });
+    }));
     filter.element.classList.add('tk-table-filter');
     this.countLabel = document.createElement('span');
     this.countLabel.className = 'tk-table-count';
@@ -157,12 +162,20 @@ export class TrialsTable implements ChartView {
     const onScroll = (): void => this.scheduleRender();
     const onClick = (e: MouseEvent): void => this.onClick(e);
     const onKey = (e: KeyboardEvent): void => this.onKey(e);
-    const onHeadClick = (e: MouseEvent): void => this.onHeadClick(e);
+    const onHeadClick = (e: MouseEvent): void => this.onHeadClick(e.target as HTMLElement);
+    const onHeadKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.onHeadClick(e.target as HTMLElement);
+    };
     this.scroller.addEventListener('scroll', onScroll, { passive: true });
     this.body.addEventListener('click', onClick);
     this.scroller.addEventListener('keydown', onKey);
     this.head.addEventListener('click', onHeadClick);
+    this.head.addEventListener('keydown', onHeadKey);
     this.disposers.push(
+      () => this.head.removeEventListener('keydown', onHeadKey),
       () => this.scroller.removeEventListener('scroll', onScroll),
       () => this.body.removeEventListener('click', onClick),
       () => this.scroller.removeEventListener('keydown', onKey),
@@ -182,6 +195,12 @@ export class TrialsTable implements ChartView {
     if (changes.all) {
       this.anchor = null;
       this.buildColumns(model);
+      // Another study resets the UI state (see DashboardStore): the controls show what applies.
+      this.stateDropdown.setValue(this.host.ui.stateFilter);
+      if (this.filterField.value !== this.host.ui.textFilter) this.filterField.value = this.host.ui.textFilter;
+      this.updateSortIndicators();
+      this.signatures.clear();
+      for (const t of model.trials) this.signatures.set(t.number, `${t.state}|${t.values?.join(',') ?? ''}`);
     }
     if (changes.all || this.needsReorder(changes)) this.reorder();
     this.clearSelection.hidden = model.selected.size === 0;
@@ -199,20 +218,23 @@ export class TrialsTable implements ChartView {
     this.root?.remove();
   }
 
-  /** Trial numbers in table order (what the user sees, top to bottom). */
-  visibleOrder(): readonly number[] {
-    return this.order;
-  }
-
+  /**
+   * Whether the order can have changed. Most updates bring new steps of running trials, which
+   * change neither a trial's state nor its values, nor its parameters (fixed for a trial's life),
+   * so neither the filter nor any sort but by duration.
+   */
   private needsReorder(changes: ChangeSet): boolean {
-    if (changes.trials.size === 0) return false;
-    const ui = this.host.ui;
-    // Sorted by number, unfiltered: a changed trial keeps its row; only new trials add rows.
-    if (ui.sort.key === 'number' && ui.stateFilter === 'all' && ui.textFilter.trim() === '') {
-      for (const n of changes.trials) if (!this.orderIndex.has(n)) return true;
-      return false;
+    const model = this.model;
+    if (changes.trials.size === 0 || !model) return false;
+    let changed = this.host.ui.sort.key === 'duration';
+    for (const n of changes.trials) {
+      const t = findTrial(model.trials, n);
+      const signature = t ? `${t.state}|${t.values?.join(',') ?? ''}` : '';
+      // A new trial has no signature yet: it always reorders.
+      if (this.signatures.get(n) !== signature) changed = true;
+      this.signatures.set(n, signature);
     }
-    return true;
+    return changed;
   }
 
   private buildColumns(model: DashboardModel): void {
@@ -245,6 +267,7 @@ export class TrialsTable implements ChartView {
         cell.dataset.key = c.key;
         cell.textContent = c.label;
         cell.title = c.sortable ? `Sort by ${c.label}` : c.label;
+        if (c.sortable) cell.tabIndex = 0;
         return cell;
       }),
     );
@@ -376,8 +399,8 @@ export class TrialsTable implements ChartView {
     row.apply.hidden = !can.apply;
   }
 
-  private onHeadClick(e: MouseEvent): void {
-    const cell = (e.target as HTMLElement).closest<HTMLElement>('.tk-th');
+  private onHeadClick(target: HTMLElement): void {
+    const cell = target.closest<HTMLElement>('.tk-th');
     const key = cell?.dataset.key;
     const column = this.columns.find((c) => c.key === key);
     if (!key || !column?.sortable) return;

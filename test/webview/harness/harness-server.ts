@@ -17,7 +17,7 @@ import { THEMES } from './themes';
 import type { ThemeKind } from './themes';
 
 export interface HarnessServer {
-  /** The dashboard page; `?theme=light` starts in the light theme. */
+  /** The dashboard page; `?theme=light` (or `high-contrast`) starts in that theme. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -33,7 +33,7 @@ function harnessScript(theme: ThemeKind): string {
     const root = document.documentElement;
     for (const name of Array.from(root.style)) if (name.startsWith('--vscode-')) root.style.removeProperty(name);
     for (const [k, v] of Object.entries(THEMES[kind])) root.style.setProperty(k, v);
-    const cls = kind === 'light' ? 'vscode-light' : 'vscode-dark';
+    const cls = 'vscode-' + kind;
     document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
     document.body.classList.add(cls);
     document.body.dataset.vscodeThemeKind = cls;
@@ -48,7 +48,7 @@ function harnessScript(theme: ThemeKind): string {
       setState: (s) => { sessionStorage.setItem('tunekit-state', JSON.stringify(s)); return s; },
     });
   };
-  window.__setTheme(new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : ${JSON.stringify(theme)});
+  window.__setTheme(THEMES[new URLSearchParams(location.search).get('theme')] ? new URLSearchParams(location.search).get('theme') : ${JSON.stringify(theme)});
 })();`;
 }
 

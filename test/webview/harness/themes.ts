@@ -1,9 +1,9 @@
 /**
- * The `--vscode-*` variables VS Code sets in a webview for its Default Dark Modern and Default
- * Light Modern themes (the ones the dashboard uses and the toolkit maps), so the harness page
+ * The `--vscode-*` variables VS Code sets in a webview for its Default Dark Modern, Default
+ * Light Modern and Default High Contrast themes (the ones the dashboard uses and the toolkit maps), so the harness page
  * looks and behaves as the dashboard does inside VS Code.
  */
-export type ThemeKind = 'dark' | 'light';
+export type ThemeKind = 'dark' | 'light' | 'high-contrast';
 
 const common = {
   '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
@@ -115,5 +115,53 @@ export const THEMES: Readonly<Record<ThemeKind, Readonly<Record<string, string>>
     '--vscode-panel-background': '#f8f8f8',
     '--vscode-settings-dropdownListBorder': '#cecece',
     '--vscode-scrollbarSlider-background': 'rgba(100, 100, 100, 0.4)',
+  },
+  'high-contrast': {
+    ...common,
+    '--vscode-foreground': '#ffffff',
+    '--vscode-descriptionForeground': 'rgba(255, 255, 255, 0.7)',
+    '--vscode-errorForeground': '#f48771',
+    '--vscode-focusBorder': '#f38518',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-editor-background': '#000000',
+    '--vscode-editor-foreground': '#ffffff',
+    '--vscode-editorWidget-background': '#0c141f',
+    '--vscode-panel-border': '#6fc3df',
+    '--vscode-widget-border': '#6fc3df',
+    '--vscode-charts-foreground': '#ffffff',
+    '--vscode-charts-lines': 'rgba(255, 255, 255, 0.5)',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-button-background': '#000000',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#6fc3df',
+    '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-dropdown-background': '#000000',
+    '--vscode-dropdown-border': '#6fc3df',
+    '--vscode-dropdown-foreground': '#ffffff',
+    '--vscode-dropdown-listBackground': '#000000',
+    '--vscode-input-background': '#000000',
+    '--vscode-input-border': '#6fc3df',
+    '--vscode-input-foreground': '#ffffff',
+    '--vscode-input-placeholderForeground': 'rgba(255, 255, 255, 0.7)',
+    '--vscode-inputValidation-errorBackground': '#000000',
+    '--vscode-inputValidation-errorBorder': '#f48771',
+    '--vscode-badge-background': '#000000',
+    '--vscode-badge-foreground': '#ffffff',
+    '--vscode-list-hoverBackground': 'transparent',
+    '--vscode-list-activeSelectionBackground': 'transparent',
+    '--vscode-list-inactiveSelectionBackground': 'transparent',
+    '--vscode-textLink-foreground': '#21a6ff',
+    '--vscode-panelTitle-activeForeground': '#ffffff',
+    '--vscode-panelTitle-activeBorder': '#6fc3df',
+    '--vscode-panelTitle-inactiveForeground': '#ffffff',
+    '--vscode-panel-background': '#000000',
+    '--vscode-settings-dropdownListBorder': '#6fc3df',
+    '--vscode-scrollbarSlider-background': 'rgba(111, 195, 223, 0.6)',
   },
 };
