@@ -47,7 +47,7 @@ const TIMED_POST = `(message) => new Promise((resolve) => {
   const t0 = performance.now();
   window.postMessage(message === '__init' ? { type: 'init', snapshot: window.__snapshot } : message, '*');
   const check = () => {
-    if (Number(document.documentElement.dataset.tkFrames ?? 0) > before) requestAnimationFrame(() => resolve({ ms: performance.now() - t0, frameMs: Number(document.documentElement.dataset.tkFrameMs) }));
+    if (Number(document.documentElement.dataset.tkFrames ?? 0) > before) requestAnimationFrame(() => resolve({ ms: performance.now() - t0, frameMs: Number(document.documentElement.dataset.tkFrameMs), views: document.documentElement.dataset.tkViewMs }));
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
@@ -59,7 +59,7 @@ const TIMED_TAB = `() => new Promise((resolve) => {
   requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0))));
 })`;
 
-async function timedPost(page: Page, message: unknown): Promise<{ ms: number; frameMs: number }> {
+async function timedPost(page: Page, message: unknown): Promise<{ ms: number; frameMs: number; views: string }> {
   return page.evaluate(`(${TIMED_POST})(${JSON.stringify(message)})`);
 }
 
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
   console.log('first render: init posted -> first frame with the Overview tab drawn (history, learning curves, timeline, importance, trials table)');
   console.log(`live update: an update with ${RUNNING} running trials' next step (+ 2 metrics each) -> its frame presented; JS = the frame's script time\n`);
   const rows: string[][] = [];
+  const breakdown: string[] = [];
   try {
     for (const c of CASES) {
       const f = makeStudy({ trials: c.trials, steps: c.steps, running: RUNNING, gpus: true });
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       const update: number[] = [];
       const updateJs: number[] = [];
       const analysis: number[] = [];
+      let views = '';
       for (let run = 0; run < RUNS; run++) {
         const d = await DashboardPage.open(browser.context, server.url);
         await d.page.evaluate((s) => {
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
         const init = await timedPost(d.page, '__init');
         first.push(init.ms);
         firstJs.push(init.frameMs);
+        views = init.views;
         const trials = [...f.snapshot.trials];
         for (let u = 0; u < UPDATES; u++) {
           const r = await timedPost(d.page, liveUpdate(trials, f.loss, u));
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
         median(updateJs).toFixed(1),
         median(analysis).toFixed(0),
       ]);
+      breakdown.push(`${c.trials} x ${c.steps}: ${Object.entries(JSON.parse(views) as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       console.error(`  done: ${c.trials} x ${c.steps} (${points.toLocaleString('en')} points)`);
     }
   } finally {
@@ -139,6 +143,8 @@ async function main(): Promise<void> {
   const line = (r: readonly string[]): string => r.map((x, i) => (i === 0 ? x.padEnd(widths[i] as number) : x.padStart(widths[i] as number))).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+  console.log('\nJS ms per view in the first frame (last run):');
+  for (const b of breakdown) console.log(`  ${b}`);
 }
 
 await main();

@@ -27,6 +27,9 @@ export class Workbench {
     private readonly artifactsDir: string,
   ) {
     fs.mkdirSync(artifactsDir, { recursive: true });
+    // Playwright's 30 s default is short for a 2-core machine running VS Code, Chromium and
+    // training trials at once.
+    page.setDefaultTimeout(LONG_WAIT_MS);
   }
 
   /** Loads the workbench and waits until it is interactive. */
