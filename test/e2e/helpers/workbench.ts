@@ -57,10 +57,7 @@ export class Workbench {
    * label is exactly that, so a similarly named command never runs instead.
    */
   async runCommand(label: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('Control+Shift+P');
-    await this.waitForQuickInput(`the command palette to open (for "${label}")`);
-    await this.fillQuickInput(`>${label}`);
+    await this.openQuickInput('Control+Shift+P', `>${label}`, `the command palette (for "${label}")`);
     const row = this.quickInputRow(label);
     await row.waitFor({ timeout: LONG_WAIT_MS }).catch(async () => {
       throw new Error(`the command palette lists no command "${label}"; it shows: ${await this.quickInputLabels()}`);
@@ -73,10 +70,28 @@ export class Workbench {
    * can land in the webview's own inputs before the palette takes the focus. The `>` prefix
    * keeps the palette in command mode.
    */
-  private async fillQuickInput(text: string): Promise<void> {
+  /**
+   * Opens the palette (Ctrl+Shift+P) or Quick Open (Ctrl+P) and sets its text. With the focus in
+   * a webview the key goes through the webview, which may take the focus back and so close the
+   * quick input (it closes on blur): then it is opened again. The text is filled rather than
+   * typed, so no key lands in the webview's own inputs; `>` keeps the palette in command mode.
+   */
+  private async openQuickInput(key: string, text: string, what: string): Promise<void> {
     const input = this.quickInput.locator('input.input');
-    await input.fill(text);
-    await input.focus();
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press(key);
+      try {
+        await this.quickInput.waitFor({ timeout: 10_000 });
+        await input.fill(text, { timeout: 5_000 });
+        await input.focus({ timeout: 5_000 });
+        if ((await this.quickInput.isVisible()) && (await input.inputValue()) === text) return;
+      } catch (error) {
+        if (attempt >= 3) throw new Error(`could not open ${what} (3 tries): ${(error as Error).message.split('\n')[0]}`);
+      }
+      if (attempt >= 3) throw new Error(`could not open ${what} (3 tries): it closed while being filled`);
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** Waits for a quick pick / input box; `prompt` (regex) must appear in its title, placeholder or message. */
@@ -152,7 +167,9 @@ export class Workbench {
       if (await this.quickInput.isVisible()) {
         const prompt = await this.quickInputPrompt();
         const rule = rules.find((r) => r.prompt.test(prompt));
-        const answer = await this.answerOne(rule);
+        const answer = await this.answerOne(rule, done);
+        // Closed, or done, while it was being answered: look again.
+        if (answer === undefined) continue;
         answered.push(`"${prompt}" -> ${answer}`);
         // The next quick input replaces this one, or the widget closes.
         await this.waitUntil(`the quick input "${prompt}" to take the answer ${answer}`, async () =>
@@ -167,16 +184,22 @@ export class Workbench {
     }
   }
 
-  private async answerOne(rule: QuickInputRule | undefined): Promise<string> {
+  /** Undefined when the quick input went away (or `done` came true) before it could be answered. */
+  private async answerOne(rule: QuickInputRule | undefined, done: () => Promise<boolean>): Promise<string | undefined> {
     const input = this.quickInput.locator('input.input');
     if (rule?.pick) {
-      // Items may arrive a moment after the widget opens.
+      // Items may arrive a moment after the widget opens; the widget may also be on its way out.
       const row = this.quickInputRow(rule.pick);
-      const found = await row.waitFor({ timeout: rule.type === undefined ? LONG_WAIT_MS : 3_000 }).then(() => true, () => false);
-      if (found) {
-        const label = (await row.locator('.label-name').first().textContent()) ?? '';
-        await row.click();
-        return `picked "${label.trim()}"`;
+      const deadline = Date.now() + (rule.type === undefined ? LONG_WAIT_MS : 3_000);
+      for (;;) {
+        if (await row.isVisible()) {
+          const label = (await row.locator('.label-name').first().textContent()) ?? '';
+          await row.click();
+          return `picked "${label.trim()}"`;
+        }
+        if (!(await this.quickInput.isVisible()) || (await done())) return undefined;
+        if (Date.now() > deadline) break;
+        await this.page.waitForTimeout(200);
       }
       if (rule.type === undefined) throw new Error(`the quick pick "${await this.quickInputPrompt()}" has no row ${rule.pick}; its rows: ${(await this.quickInputLabels()).join(', ')}`);
     }
@@ -185,17 +208,15 @@ export class Workbench {
       await input.press('Enter');
       return `typed "${rule.type}"`;
     }
-    const active = (await this.quickInput.locator('.monaco-list-row.focused .label-name').first().textContent().catch(() => null)) ?? (await input.inputValue());
+    const focused = this.quickInput.locator('.monaco-list-row.focused .label-name');
+    const active = (await focused.count()) > 0 ? ((await focused.first().textContent()) ?? '') : await input.inputValue();
     await input.press('Enter');
     return `accepted "${active.trim()}"`;
   }
 
   /** Labels of the palette's commands matching `text` (the palette is closed again). */
   async paletteLabels(text: string): Promise<string[]> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('Control+Shift+P');
-    await this.waitForQuickInput('the command palette to open');
-    await this.fillQuickInput(`>${text}`);
+    await this.openQuickInput('Control+Shift+P', `>${text}`, 'the command palette');
     // The list filters as one types; give it a moment to settle.
     await this.page.waitForTimeout(1_000);
     const labels = (await this.quickInputLabels()).filter((l) => l.toLowerCase().includes(text.toLowerCase()));
@@ -243,10 +264,7 @@ export class Workbench {
 
   /** Opens a file of the workspace through Quick Open (Ctrl+P), as a user does. */
   async openFile(relativePath: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('Control+P');
-    await this.waitForQuickInput(`Quick Open (for ${relativePath})`);
-    await this.fillQuickInput(relativePath);
+    await this.openQuickInput('Control+P', relativePath, `Quick Open (for ${relativePath})`);
     const name = path.basename(relativePath);
     await this.quickInputRow(name).waitFor({ timeout: LONG_WAIT_MS }).catch(async () => {
       throw new Error(`Quick Open does not list ${relativePath}; it shows: ${(await this.quickInputLabels()).join(', ')}`);
