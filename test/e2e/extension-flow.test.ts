@@ -62,9 +62,13 @@ interface Session {
   readonly wb: Workbench;
   /** The trial stopped from the dashboard. */
   stoppedTrial?: number;
+  /** Console messages of any frame reporting a Content Security Policy violation. */
+  readonly cspViolations: string[];
 }
 
 let session: Session | undefined;
+/** Undone in reverse order after the steps, whatever the before hook got to. */
+const teardown: (() => Promise<void>)[] = [];
 let skipReason: string | undefined;
 /** The first failed step: later steps depend on it and are skipped. */
 let brokenAt: string | undefined;
@@ -117,13 +121,19 @@ function tuneAnswers(ws: ExampleWorkspace): QuickInputRule[] {
 
 describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeout: 900_000 }, () => {
   before(async () => {
-    const setup = ensureE2eTools();
+    const setup = await ensureE2eTools();
     if ('skip' in setup) {
       skipReason = setup.skip;
       return;
     }
     const vsix = await buildVsix();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tunekit-e2e-'));
+    teardown.push(async () => {
+      // The engine runs detached from VS Code by design: end it and its trials, and anything
+      // else started in the test's folder. The folder stays after a failure, for its logs.
+      await killProcessesMentioning(root);
+      if (!brokenAt) fs.rmSync(root, { recursive: true, force: true });
+    });
     const wsDir = path.join(root, 'workspace');
     fs.mkdirSync(wsDir);
     const ws = prepareExampleWorkspace(wsDir);
@@ -149,23 +159,26 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
     };
     const server = new CodeServer({ tools: setup.tools, stateDir: path.join(root, 'code-server'), workspace: wsDir, userSettings: settings, logFile: path.join(root, 'code-server.log') });
     server.installExtension(vsix);
+    teardown.push(() => server.stop());
     await server.start();
     const browser = await launchChromium(setup.tools.chromium);
+    teardown.push(() => browser.close().catch(() => undefined));
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     const wb = new Workbench(page, STEP_ARTIFACTS);
-    session = { tools: setup.tools, root, ws, studyName, journal: path.join(wsDir, '.tunekit', `${studyName}.journal`), server, browser, wb };
-    await wb.open(server.url);
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
+    });
+    session = { tools: setup.tools, root, ws, studyName, journal: path.join(wsDir, '.tunekit', `${studyName}.journal`), server, browser, wb, cspViolations };
+    await wb.open(server.url).catch((error: Error) => {
+      brokenAt = 'opening the workbench';
+      error.message += `\n  code-server log: ${path.join(root, 'code-server.log')}`;
+      throw error;
+    });
   });
 
   after(async () => {
-    const s = session;
-    if (!s) return;
-    await s.browser.close().catch(() => undefined);
-    await s.server.stop();
-    // The engine runs detached from VS Code by design: end it and its trials, and anything else
-    // started in the test's folder.
-    await killProcessesMentioning(s.root);
-    if (!brokenAt) fs.rmSync(s.root, { recursive: true, force: true });
+    for (const undo of teardown.reverse()) await undo();
   });
 
   step('the workspace opens in Restricted Mode, where Tunekit does nothing, and is trusted from the Workspace Trust editor', async (s, t) => {
@@ -227,6 +240,15 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
       const snap = await dashboardSnapshot(frame);
       return snap.rows > 0 && snap.paintedCanvases > 0 ? snap : undefined;
     });
+    // The page's own policy: nothing but its nonce'd scripts and the extension's files, and
+    // nothing it does is refused by it.
+    const policy = await frame.evaluate(() => ({
+      csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+      // VS Code adds an inline script of its own (the acquireVsCodeApi glue); the page's are files.
+      scripts: [...document.scripts].filter((x) => x.src !== '').map((x) => ({ nonce: x.nonce !== '', src: x.src })),
+    }));
+    assert.match(policy.csp, /^default-src 'none'/, `the dashboard's Content-Security-Policy: ${policy.csp}`);
+    assert.ok(policy.scripts.length > 0 && policy.scripts.every((x) => x.nonce), `a dashboard script without a nonce: ${JSON.stringify(policy.scripts)}`);
     const studyAtFirst = trialsOf(s).filter(finished).length;
     t.diagnostic(`first look: ${JSON.stringify(first)}; finished trials in the journal: ${studyAtFirst}`);
     const engineRunning = (): boolean => runningEngine(s.journal, s.studyName) !== undefined;
@@ -237,6 +259,7 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
       return snap.finishedRows > first.finishedRows && snap.canvasHash !== first.canvasHash ? snap : undefined;
     });
     t.diagnostic(`later: ${JSON.stringify(later)}; engine still running: ${engineRunning()}`);
+    assert.deepEqual(s.cspViolations, [], 'Content Security Policy violations while the dashboard ran');
   });
 
   step('a trial stopped from the dashboard ends pruned in the journal', async (s, t) => {
@@ -340,6 +363,7 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
     });
     if (s.stoppedTrial !== undefined) await frame.locator(`.tk-tr[data-number="${s.stoppedTrial}"][data-state="pruned"]`).waitFor({ timeout: LONG_WAIT_MS });
     t.diagnostic(`restored: ${JSON.stringify(snap)}`);
+    assert.deepEqual(s.cspViolations, [], 'Content Security Policy violations during the flow');
   });
 });
 

@@ -39,6 +39,7 @@ describe('the packaged extension (.vsix)', { timeout: 600_000 }, () => {
       'extension/dist/webview.js',
       'extension/dist/web-tree-sitter.wasm',
       'extension/dist/tree-sitter-python.wasm',
+      'extension/media/dashboard.css',
       'extension/python/tunekit/__init__.py',
       'extension/python/tunekit/_globals_shim.py',
     ]) {
@@ -62,7 +63,7 @@ describe('the packaged extension (.vsix)', { timeout: 600_000 }, () => {
   });
 
   test('installs into code-server, and the installed copy runs the tunekit engine on its own', async (t) => {
-    const setup = ensureE2eTools();
+    const setup = await ensureE2eTools();
     if ('skip' in setup) {
       t.skip(setup.skip);
       return;

@@ -37,7 +37,7 @@ exports.activate = () => {
 `;
 
 async function main(): Promise<void> {
-  const setup = ensureE2eTools();
+  const setup = await ensureE2eTools();
   if ('skip' in setup) throw new Error(setup.skip);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tunekit-electron-cs-'));
   let server: CodeServer | undefined;
