@@ -334,12 +334,19 @@ describe('Tunekit in a real VS Code (code-server + headless Chromium)', { timeou
       await wb.page.keyboard.press('Control+S');
       await wb.waitUntil('train.py to be saved', async () => ((await wb.editorIsDirty('train.py')) ? undefined : true));
     }
-    const text = fs.readFileSync(s.ws.script, 'utf8');
-    const analysis = await analyzeScript(s.ws.script, { text });
-    const defaults = new Map(analysis.params.map((p) => [p.name, p.default]));
-    const mismatches = Object.entries(best.params)
-      .filter(([name, value]) => !sameValue(defaults.get(name), value as JsonValue))
-      .map(([name, value]) => `${name}: best ${JSON.stringify(value)}, train.py default ${JSON.stringify(defaults.get(name))}`);
+    // Read back until the saved file holds the values: a read during the editor's save can see a
+    // file that is being rewritten (it differs from the original, yet has no parameters yet).
+    const readBack = async (): Promise<{ defaults: Map<string, JsonValue | undefined>; mismatches: string[] }> => {
+      const text = fs.readFileSync(s.ws.script, 'utf8');
+      const analysis = await analyzeScript(s.ws.script, { text });
+      const defaults = new Map(analysis.params.map((p) => [p.name, p.default]));
+      const mismatches = Object.entries(best.params)
+        .filter(([name, value]) => !sameValue(defaults.get(name), value as JsonValue))
+        .map(([name, value]) => `${name}: best ${JSON.stringify(value)}, train.py default ${JSON.stringify(defaults.get(name))}`);
+      return { defaults, mismatches };
+    };
+    await wb.waitUntil('train.py on disk to hold the best parameters', async () => ((await readBack()).mismatches.length === 0 ? true : undefined)).catch(() => undefined);
+    const { defaults, mismatches } = await readBack();
     assert.deepEqual(mismatches, [], `train.py's defaults are not trial ${best.number}'s parameters`);
     assert.equal(defaults.get('epochs'), s.ws.epochs, 'a parameter that was not tuned (epochs) changed');
     t.diagnostic(`trial ${best.number} (${s.ws.objective} ${best.values?.[0]}) applied: ${JSON.stringify(best.params)}`);
