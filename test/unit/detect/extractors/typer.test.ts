@@ -4,46 +4,14 @@
  * `= typer.Option(default, ...)` and `Annotated[T, typer.Option(...)] = default` spellings.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import type { ExtractionResult } from '../../../../src/detect/extractors/extractor';
 import { extractTyper } from '../../../../src/detect/extractors/typer';
-import type { ExtractedParam } from '../../../../src/detect/param-model';
-import { moduleConstants } from '../../../../src/detect/python-literal';
-import { parsePython, readPythonSource } from '../../../../src/detect/python-parser';
 import { applyEdits } from '../../../../src/detect/text-edit';
-import { tempDir } from '../../../helpers/temp-dir';
+import { analyseWith, byName, row, valueText } from './extractor-harness';
+import type { Analysed } from './extractor-harness';
 
-interface Analysed extends ExtractionResult {
-  readonly file: string;
-  readonly text: string;
-}
-
-async function analyse(t: TestContext, source: string): Promise<Analysed> {
-  const file = path.join(tempDir(t), 'train.py');
-  fs.writeFileSync(file, source);
-  const text = readPythonSource(file);
-  const tree = await parsePython(text);
-  return { file, text, ...extractTyper({ file, text, tree, constants: moduleConstants(tree) }) };
-}
-
-function row(p: ExtractedParam): Record<string, unknown> {
-  const { location, ...rest } = p;
-  return { ...rest, line: location.line };
-}
-
-function byName(result: ExtractionResult, name: string): ExtractedParam {
-  const found = result.params.find((p) => p.name === name);
-  assert.ok(found, `no parameter "${name}" among ${result.params.map((p) => p.name).join(', ')}`);
-  return found;
-}
-
-function valueText(result: Analysed, name: string): string | undefined {
-  const { valueStart, valueEnd } = byName(result, name).location;
-  return valueStart === undefined ? undefined : result.text.slice(valueStart, valueEnd);
-}
+const analyse = (t: TestContext, source: string): Promise<Analysed> => analyseWith(extractTyper, t, source);
 
 const APP = `from enum import Enum
 from pathlib import Path
