@@ -8,7 +8,10 @@ import { parseArgs } from 'node:util';
 import { createStudy } from '../../core/study/study';
 import type { PrunerName, SamplerName } from '../../core/study/study';
 import { SAMPLER_NAMES } from '../../core/samplers/sampler-factory';
-import { PRUNER_NAMES } from '../../core/pruners/pruner-factory';
+import { PRUNER_NAMES, type PrunerOptions, createPruner } from '../../core/pruners/pruner-factory';
+import type { Pruner } from '../../core/pruners/pruner';
+import { PrunerError } from '../../core/pruners/pruner-error';
+import { parsePrunerOptions } from '../pruner-options';
 import { SCRIPT_ATTR, runStudy } from '../../engine/study-runner';
 import type { TrialCommand } from '../../engine/study-runner';
 import { recoverAbandonedTrials } from '../../engine/resume';
@@ -37,6 +40,8 @@ Options:
   --parallel K          trials at once (default 1, or one per GPU slot)
   --sampler NAME        ${SAMPLER_NAMES.join(' | ')} (default tpe)
   --pruner NAME         ${PRUNER_NAMES.join(' | ')} (default none)
+  --pruner-option K=V   a pruner option, repeatable (e.g. threshold: upper=10; patient: patience=3,
+                        wrapped=median; hyperband: minResource=1, reductionFactor=3)
   --final last|best     which reported value is the trial's result (default last)
   --seed N              make the sampler reproducible
   --study NAME          study name (default: <folder>-<script>); reruns add trials to it
@@ -62,6 +67,7 @@ const OPTIONS = {
   parallel: { type: 'string' },
   sampler: { type: 'string' },
   pruner: { type: 'string' },
+  'pruner-option': { type: 'string', multiple: true },
   final: { type: 'string' },
   seed: { type: 'string' },
   study: { type: 'string' },
@@ -90,6 +96,7 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
 
   const sampler = oneOf(values.sampler ?? 'tpe', SAMPLER_NAMES, '--sampler') as SamplerName;
   const pruner = oneOf(values.pruner ?? 'none', PRUNER_NAMES, '--pruner') as PrunerName;
+  const prunerObject = buildPruner(pruner, parsePrunerOptions(values['pruner-option'] ?? []));
   const finalValue = oneOf(values.final ?? 'last', ['last', 'best'], '--final') as 'last' | 'best';
   if (values.inject !== undefined) oneOf(values.inject, CLI_INJECT_MODES, '--inject');
   if (values['flag-style'] !== undefined) oneOf(values['flag-style'], ['space', 'equals'], '--flag-style');
@@ -132,7 +139,7 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
   const studyName = values.study ?? studyNameFor(command);
   const journal = path.resolve(values.storage ?? defaultJournalPath(studyName));
   const warn = (m: string): void => void err.write(`warning: ${m}\n`);
-  const study = createStudy({ space: studyFile.space, direction, sampler, pruner, storage: journal, studyName, onWarning: warn, ...(seed === undefined ? {} : { seed }) });
+  const study = createStudy({ space: studyFile.space, direction, sampler, pruner: prunerObject, storage: journal, studyName, onWarning: warn, ...(seed === undefined ? {} : { seed }) });
   if (target.script) study.setUserAttr(SCRIPT_ATTR, target.script);
 
   for (const r of recoverAbandonedTrials(study, { requeue: values.requeue === true, journalPath: journal })) {
@@ -298,6 +305,16 @@ function chooseInjection(inject: string | undefined, flagStyle: string | undefin
 
 function studyNameFor(command: ResolvedCommand): string {
   return command.script ? defaultStudyName(command.script) : path.basename(command.trialCommand.file).replace(/\.\w+$/, '');
+}
+
+/** The pruner, its option errors (a typo, a value out of range) as usage errors naming the flag. */
+function buildPruner(name: PrunerName, options: PrunerOptions): Pruner {
+  try {
+    return createPruner(name, options);
+  } catch (e) {
+    if (PrunerError.is(e)) throw new CliUsageError(`--pruner ${name}: ${e.message}`);
+    throw e;
+  }
 }
 
 function oneOf(value: string, allowed: readonly string[], flag: string): string {

@@ -96,7 +96,7 @@ export function nanPercentile(values: readonly number[], q: number): number {
  * interval boundary (warmup, warmup + interval, ...), so a trial that skips a boundary is
  * checked at its next report rather than never.
  */
-function isFirstInIntervalStep(step: number, steps: Iterable<number>, warmup: number, interval: number): boolean {
+export function isFirstInIntervalStep(step: number, steps: Iterable<number>, warmup: number, interval: number): boolean {
   const nearestLowerPruningStep = Math.floor((step - warmup) / interval) * interval + warmup;
   let secondLast = -1;
   for (const s of steps) if (s !== step && s > secondLast) secondLast = s;
@@ -113,7 +113,7 @@ function bestValue(values: Iterable<number>, maximize: boolean): number {
   return best;
 }
 
-function checkInteger(option: string, value: number, min: number): number {
+export function checkInteger(option: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
     throw new PrunerError('invalid-option', `${option} must be an integer >= ${min}, got ${value}`, option);
   }

@@ -1,25 +1,51 @@
 /** Pruners by the names a study file or the command line uses. */
 import { type AshaPrunerOptions, AshaPruner } from './asha';
+import { type HyperbandPrunerOptions, HyperbandPruner } from './hyperband';
 import { type MedianPrunerOptions, MedianPruner } from './median';
 import { NopPruner } from './nop';
+import { type PatientPrunerOptions, PatientPruner } from './patient';
+import { PercentilePruner } from './percentile';
 import type { Pruner } from './pruner';
 import { PrunerError } from './pruner-error';
+import { type ThresholdPrunerOptions, ThresholdPruner } from './threshold';
 
-export const PRUNER_NAMES = ['none', 'median', 'asha'] as const;
+export const PRUNER_NAMES = ['none', 'median', 'percentile', 'asha', 'hyperband', 'threshold', 'patient'] as const;
 
 export type PrunerName = (typeof PRUNER_NAMES)[number];
 
 /** The options of every pruner; each pruner accepts only its own (see OPTIONS_BY_PRUNER). */
-export type PrunerOptions = MedianPrunerOptions & AshaPrunerOptions;
+export type PrunerOptions = MedianPrunerOptions &
+  Omit<AshaPrunerOptions, 'minResource'> &
+  Omit<HyperbandPrunerOptions, 'minResource'> &
+  ThresholdPrunerOptions &
+  PatientPrunerOptions & {
+    /** asha: a step count or 'auto'; hyperband: a step count. */
+    readonly minResource?: number | 'auto';
+    /** percentile: keep trials in the best `percentile` percent (default 25). */
+    readonly percentile?: number;
+    /** patient: the pruner that decides once a trial has plateaued (default: none, the plateau alone). */
+    readonly wrapped?: PrunerName;
+  };
+
+const PERCENTILE_OPTIONS = ['nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'] as const;
 
 const OPTIONS_BY_PRUNER: Record<PrunerName, readonly (keyof PrunerOptions)[]> = {
   none: [],
-  median: ['nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'],
+  median: PERCENTILE_OPTIONS,
+  percentile: ['percentile', ...PERCENTILE_OPTIONS],
   asha: ['minResource', 'reductionFactor', 'minEarlyStoppingRate', 'bootstrapCount'],
+  hyperband: ['minResource', 'maxResource', 'reductionFactor', 'bootstrapCount'],
+  threshold: ['lower', 'upper', 'nWarmupSteps', 'intervalSteps'],
+  patient: ['patience', 'minDelta', 'wrapped'],
 };
 
 export function isPrunerName(value: unknown): value is PrunerName {
   return typeof value === 'string' && (PRUNER_NAMES as readonly string[]).includes(value);
+}
+
+/** The option names a pruner takes, for help texts and study-file validation. */
+export function prunerOptionNames(name: PrunerName): readonly string[] {
+  return OPTIONS_BY_PRUNER[name];
 }
 
 /**
@@ -41,7 +67,22 @@ export function createPruner(name: PrunerName | (string & {}), options: PrunerOp
       return new NopPruner();
     case 'median':
       return new MedianPruner(options);
+    case 'percentile':
+      return new PercentilePruner(options.percentile ?? 25, options);
     case 'asha':
       return new AshaPruner(options);
+    case 'hyperband': {
+      if (options.minResource === 'auto') throw new PrunerError('invalid-option', 'hyperband takes a step count as minResource, not "auto" (its maxResource can be "auto")', 'minResource');
+      return new HyperbandPruner({ ...options, minResource: options.minResource });
+    }
+    case 'threshold':
+      return new ThresholdPruner(options);
+    case 'patient': {
+      const wrapped = options.wrapped;
+      if (wrapped !== undefined && (!isPrunerName(wrapped) || wrapped === 'patient')) {
+        throw new PrunerError('invalid-option', `wrapped must be one of ${PRUNER_NAMES.filter((n) => n !== 'patient').join(', ')}, got ${JSON.stringify(wrapped)}`, 'wrapped');
+      }
+      return new PatientPruner(options, wrapped === undefined || wrapped === 'none' ? undefined : createPruner(wrapped));
+    }
   }
 }
