@@ -1,26 +1,35 @@
 /**
- * Parameter importance for the live dashboard: which parameters explain the objective's
- * variation, as shares that sum to 1.
+ * Parameter importance for the live dashboard and the library: which parameters explain the
+ * objective's variation, as shares that sum to 1. Two methods:
  *
- * Method: a 64-tree random forest fitted to the completed trials (parameters binned, log ranges
- * in log space; see regression-forest.ts), then each parameter's main-effect variance: the
- * variance, over its range, of the forest's prediction averaged over the other parameters'
- * observed values (marginal-variance.ts). This is fANOVA's first-order importance (what
- * Optuna's FanovaImportanceEvaluator reports) with the integral over the other parameters
- * replaced by an average over trials, which needs no fANOVA tree algebra and runs in
- * milliseconds for thousands of trials, so it is recomputed as trials finish. Plain binned
- * marginals of the raw trials were rejected: a sampler like TPE draws good values of all
- * parameters together late in a study, and raw marginals then credit parameters that only
- * co-occur with good ones; the forest separates them.
+ * - 'fanova' (default): a 64-tree random forest fitted to the completed trials (parameters
+ *   binned, log ranges in log space; see regression-forest.ts), then each parameter's
+ *   first-order variance integrated exactly over the trees' boxes (fanova.ts), as fANOVA and
+ *   Optuna's FanovaImportanceEvaluator do. Milliseconds for thousands of trials, so it is
+ *   recomputed as trials finish. A space with conditional parameters is not a box: integrating
+ *   over it would average in combinations that cannot occur (momentum under adam), so there the
+ *   integral over the other parameters is an average over the trials that did occur
+ *   (marginal-variance.ts). Optuna's fANOVA drops conditional parameters instead. Plain binned marginals of the raw trials were rejected: a
+ *   sampler like TPE draws good values of all parameters together late in a study, and raw
+ *   marginals then credit parameters that only co-occur with good ones; the forest separates them.
+ * - 'ped-anova': the fast alternative with no model (ped-anova.ts): how differently each
+ *   parameter is distributed among the top 10% of trials than among all of them.
  */
 import { Rng } from '../random/rng';
 import type { SearchSpace } from '../space/search-space';
 import type { Direction, FrozenTrial } from '../study/trial';
 import { type BinnedFeature, binFeature } from './feature-binning';
 import { DEFAULT_FOREST, fitForest } from './regression-forest';
+import { fanovaMainEffects } from './fanova';
 import { marginalVariances } from './marginal-variance';
+import { pedAnovaDivergences } from './ped-anova';
 
-export const IMPORTANCE_METHOD = 'random-forest marginal variance (fANOVA-style main effects)';
+export type ImportanceMethod = 'fanova' | 'ped-anova';
+
+const METHOD_LABEL: Record<ImportanceMethod, string> = {
+  fanova: 'fANOVA (random forest, first-order effects)',
+  'ped-anova': 'PED-ANOVA (top-10% vs all, Pearson divergence)',
+};
 
 /** Fewer completed trials than this give no importance: a forest on 4 points is noise. */
 export const MIN_TRIALS = 5;
@@ -31,6 +40,7 @@ export interface ImportanceOptions {
   readonly trees?: number;
   /** Which objective of a multi-objective study (default 0, the first). */
   readonly objective?: number;
+  readonly method?: ImportanceMethod;
 }
 
 export interface ImportanceResult {
@@ -56,8 +66,10 @@ export function computeImportance(
   options: ImportanceOptions = {},
 ): ImportanceResult {
   const objective = options.objective ?? 0;
+  const method = options.method ?? 'fanova';
+  const label = METHOD_LABEL[method];
   const used = trials.filter((t) => t.state === 'complete' && t.values !== null && Number.isFinite(t.values[objective]));
-  const empty = (reason: string): ImportanceResult => ({ method: IMPORTANCE_METHOD, values: {}, reason, trials: used.length });
+  const empty = (reason: string): ImportanceResult => ({ method: label, values: {}, reason, trials: used.length });
   if (space.parameters.length === 0) return empty('the study has no parameters');
   if (used.length < MIN_TRIALS) {
     return empty(`importance needs at least ${MIN_TRIALS} completed trials; ${used.length} so far`);
@@ -65,16 +77,23 @@ export function computeImportance(
 
   const y = Float64Array.from(used, (t) => (t.values as readonly number[])[objective] as number);
   clipBadTail(y, direction);
-  const features: BinnedFeature[] = space.parameters.map((p) => binFeature(p.name, p.distribution, used.map((t) => t.params[p.name])));
-  const rng = new Rng(options.seed ?? 0);
-  const forest = fitForest(features, y, rng, { ...DEFAULT_FOREST, trees: options.trees ?? DEFAULT_FOREST.trees });
-  const variances = marginalVariances(forest, features, rng);
+  const columns = space.parameters.map((p) => used.map((t) => t.params[p.name]));
+  let scores: Float64Array;
+  if (method === 'ped-anova') {
+    const losses = direction === 'minimize' ? y : y.map((v) => -v);
+    scores = pedAnovaDivergences(space.parameters, columns, losses);
+  } else {
+    const features: BinnedFeature[] = space.parameters.map((p, i) => binFeature(p.name, p.distribution, columns[i] as (typeof columns)[number]));
+    const forest = fitForest(features, y, new Rng(options.seed ?? 0), { ...DEFAULT_FOREST, trees: options.trees ?? DEFAULT_FOREST.trees });
+    const conditional = space.parameters.some((p) => p.condition !== undefined);
+    scores = conditional ? marginalVariances(forest, features, new Rng((options.seed ?? 0) + 1)) : fanovaMainEffects(forest, features);
+  }
   let total = 0;
-  for (const v of variances) total += v;
+  for (const v of scores) total += v;
   if (!(total > 0)) return empty('the objective did not vary with any parameter over the completed trials');
   const values: Record<string, number> = {};
-  features.forEach((f, i) => (values[f.name] = (variances[i] as number) / total));
-  return { method: IMPORTANCE_METHOD, values, trials: used.length };
+  space.parameters.forEach((p, i) => (values[p.name] = (scores[i] as number) / total));
+  return { method: label, values, trials: used.length };
 }
 
 function clipBadTail(y: Float64Array, direction: Direction): void {

@@ -5,8 +5,8 @@
  *
  * The marginal prediction of parameter i at value v is the forest's mean prediction with i set
  * to v and every other parameter taken from the completed trials (a partial-dependence
- * estimate of fANOVA's integral over the other dimensions; fANOVA integrates over the whole
- * box, which needs its exact tree algebra and is a later issue). Its variance is taken over v
+ * estimate of fANOVA's integral over the other dimensions, used for conditional spaces, where
+ * the whole box of fanova.ts would include combinations that cannot occur). Its variance is taken over v
  * uniform on i's range, weighting each bin by the share of the range it covers. A conditional
  * parameter is marginalised only over trials where it exists, and its variance scaled by how
  * often it does.

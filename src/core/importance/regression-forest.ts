@@ -45,6 +45,8 @@ export interface RegressionForest {
 /** Fits a forest to `y` (one value per trial) from the features' bin codes. */
 export function fitForest(features: readonly BinnedFeature[], y: Float64Array, rng: Rng, options: ForestOptions = DEFAULT_FOREST): RegressionForest {
   const n = y.length;
+  // A handful of trials could not be split at all with leaves of minLeaf; smaller leaves then.
+  options = { ...options, minLeaf: Math.min(options.minLeaf, Math.max(1, Math.floor(n / 4))) };
   const trees: RegressionTree[] = [];
   for (let t = 0; t < options.trees; t++) {
     const sample = new Int32Array(Math.min(n, options.maxSamples));
