@@ -14,3 +14,5 @@ export type { Pruner } from './pruners/pruner';
 export { createSampler } from './samplers/sampler-factory';
 export { createPruner } from './pruners/pruner-factory';
 export { JournalCorruptError } from './storage/file-journal';
+export { computeImportance } from './importance/importance';
+export type { ImportanceMethod, ImportanceOptions, ImportanceResult } from './importance/importance';
