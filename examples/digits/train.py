@@ -3,15 +3,19 @@
 Hyperparameters come from the command line (Tunekit injects `--lr 0.003 --hidden 96 ...`).
 Metrics go through the tunekit client when it is importable (Tunekit puts it on PYTHONPATH),
 otherwise as plain `epoch N train_loss=... val_loss=... val_acc=...` lines, which Tunekit parses
-too. The trained model can be exported to ONNX or saved as a state_dict for Tunekit's
-prune / quantize tools.
+too. The trained model can be exported to ONNX, saved as a state_dict or as the whole module for
+Tunekit's prune / quantize tools, and the held-out split written as safetensors so Tunekit can
+measure accuracy before and after.
 
     /usr/bin/python3 examples/digits/train.py --optimizer sgd --lr 0.05 --momentum 0.9
     /usr/bin/python3 examples/digits/train.py --export-onnx out/digits.onnx --save-state out/digits.pt
+    /usr/bin/python3 examples/digits/train.py --save-model out/digits-model.pt --export-test-set out/digits-test.safetensors
 """
 
 import argparse
+import json
 import os
+import struct
 import sys
 import time
 
@@ -116,6 +120,14 @@ def train(args):
     if args.save_state:
         _ensure_parent(args.save_state)
         torch.save(model.state_dict(), args.save_state)
+    if args.save_model:
+        # The whole nn.Module: an nn.Sequential of torch's own layers, so it loads wherever torch is,
+        # and torch.ao.quantization.quantize_dynamic can work on it (a state_dict has no layers).
+        _ensure_parent(args.save_model)
+        torch.save(model, args.save_model)
+    if args.export_test_set:
+        _ensure_parent(args.export_test_set)
+        write_safetensors(args.export_test_set, [("input", x_val), ("labels", y_val)])
     if args.export_onnx:
         _ensure_parent(args.export_onnx)
         torch.onnx.export(
@@ -127,6 +139,31 @@ def train(args):
             output_names=["logits"],
             dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
         )
+
+
+_SAFETENSORS_DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+
+
+def write_safetensors(path, named_tensors):
+    """Writes tensors in the safetensors format (github.com/huggingface/safetensors, "Format"): an
+    8-byte little-endian header length, a JSON header of dtype / shape / data_offsets per tensor,
+    then the little-endian bytes. Hand-encoded so the example needs no safetensors package."""
+    header = {"__metadata__": {"source": "examples/digits/train.py held-out split (test_size=0.2, random_state=0, stratified)"}}
+    blobs = []
+    offset = 0
+    for name, tensor in named_tensors:
+        code, layout = _SAFETENSORS_DTYPES[tensor.dtype]
+        data = tensor.contiguous().numpy().astype(layout).tobytes()
+        header[name] = {"dtype": code, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)  # pad with spaces so the data starts 8-byte aligned, as the format allows
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for data in blobs:
+            f.write(data)
 
 
 def _ensure_parent(path):
@@ -147,6 +184,12 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--export-onnx", metavar="PATH", help="write the trained model as ONNX (opset 13)")
     parser.add_argument("--save-state", metavar="PATH", help="write the trained model's state_dict (.pt)")
+    parser.add_argument("--save-model", metavar="PATH", help="write the whole trained nn.Module (torch.save(model), .pt)")
+    parser.add_argument(
+        "--export-test-set",
+        metavar="PATH",
+        help='write the held-out split as safetensors: "input" F32 [N, 64] and "labels" I64 [N]',
+    )
     args = parser.parse_args(argv)
     if args.batch_size < 1 or args.hidden < 1 or args.epochs < 1:
         parser.error("--batch-size, --hidden and --epochs must be at least 1")

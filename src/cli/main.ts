@@ -4,6 +4,8 @@ import { SHOW_USAGE, showCommand } from './commands/show';
 import { TUNE_USAGE, tuneCommand } from './commands/tune';
 import { DETECT_USAGE, detectCommand } from './commands/detect';
 import { APPLY_USAGE, applyCommand } from './commands/apply';
+import { PRUNE_USAGE, pruneCommand } from './commands/prune';
+import { QUANTIZE_USAGE, quantizeCommand } from './commands/quantize';
 import { DistributionError } from '../core/space/distributions';
 import { StudyUsageError } from '../core/study/study';
 import { JournalCorruptError } from '../core/storage/file-journal';
@@ -18,6 +20,10 @@ ${DETECT_USAGE}
 
 ${APPLY_USAGE}
 
+${PRUNE_USAGE}
+
+${QUANTIZE_USAGE}
+
 Run \`tunekit COMMAND --help\` for one command.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       return detectCommand(rest, process.stdout);
     case 'apply':
       return applyCommand(rest, process.stdout);
+    case 'prune':
+      return pruneCommand(rest, { out: process.stdout, err: process.stderr });
+    case 'quantize':
+      return quantizeCommand(rest, { out: process.stdout, err: process.stderr });
     case undefined:
     case 'help':
     case '--help':
@@ -38,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
     default:
-      throw new CliUsageError(`unknown command "${command}". Commands: tune, show, detect, apply. See tunekit --help.`);
+      throw new CliUsageError(`unknown command "${command}". Commands: tune, show, detect, apply, prune, quantize. See tunekit --help.`);
   }
 }
 

@@ -13,7 +13,7 @@ import { parseSearchSpace } from '../core/space/search-space';
 import { describeInjection, injectableParams, planInjection } from '../detect/injection-plan';
 import type { ExtractedParam, ScriptAnalysis } from '../detect/param-model';
 import { notTunedText, proposeSearchSpace } from '../detect/space-proposal';
-import type { BoolFlagStyle, FlagBinding, InjectionSpec, StudyFile as StudyFileJson } from '../protocol/study-file';
+import type { BoolFlagStyle, EvaluateSpec, FlagBinding, InjectionSpec, StudyFile as StudyFileJson } from '../protocol/study-file';
 import { STUDY_FILE_VERSION } from '../protocol/study-file';
 import { CliUsageError } from './cli-error';
 
@@ -34,9 +34,11 @@ export interface StudyFile {
   readonly injection?: InjectionSpec;
   readonly fixed: Readonly<Record<string, JsonValue>>;
   readonly reasons: Readonly<Record<string, string>>;
+  /** The evaluation command for compressed checkpoints; it runs in the study file's folder. */
+  readonly evaluate?: EvaluateSpec;
 }
 
-const STUDY_KEYS = new Set(['$schema', 'version', 'script', 'python', 'objective', 'direction', 'injection', 'space', 'fixed', 'reasons']);
+const STUDY_KEYS = new Set(['$schema', 'version', 'script', 'python', 'objective', 'direction', 'injection', 'space', 'fixed', 'reasons', 'evaluate']);
 const BOOL_STYLES: readonly BoolFlagStyle[] = ['store_true', 'store_false', 'value', 'paired-flags', 'absl'];
 
 /** `train.py` -> `train.py.tunekit.json`, beside it: the study file `tunekit tune train.py` reads and proposes. */
@@ -100,6 +102,7 @@ function parseStudyFile(file: string, root: Record<string, unknown>): StudyFile 
   }
   const reasons = parseReasons(root.reasons, fail);
   const injection = root.injection === undefined ? undefined : parseInjection(root.injection, dir, fail);
+  const evaluate = root.evaluate === undefined ? undefined : parseEvaluate(root.evaluate, fail);
   return {
     path: file,
     form: 'study',
@@ -112,6 +115,7 @@ function parseStudyFile(file: string, root: Record<string, unknown>): StudyFile 
     // `python3` is looked up on PATH; `.venv/bin/python` is relative to the study file like every path in it.
     ...(python ? { python: python.includes('/') || python.includes('\\') ? path.resolve(dir, python) : python } : {}),
     ...(injection ? { injection } : {}),
+    ...(evaluate ? { evaluate } : {}),
   };
 }
 
@@ -175,6 +179,18 @@ function parseInjection(value: unknown, dir: string, fail: Fail): InjectionSpec 
     default:
       return fail('injection.mode', `must be one of flags, env, globals, config, hydra; got ${JSON.stringify(value.mode)}`);
   }
+}
+
+function parseEvaluate(value: unknown, fail: Fail): EvaluateSpec {
+  if (!isObject(value)) return fail('evaluate', 'must be an object like { "command": ["python3", "evaluate.py", "--model", "{model}"], "metric": "accuracy" }');
+  for (const key of Object.keys(value)) if (!['command', 'metric', 'direction'].includes(key)) fail(`evaluate.${key}`, 'is not an evaluate key (they are command, metric, direction)');
+  const { command, metric, direction } = value;
+  if (!Array.isArray(command) || command.length === 0 || !command.every((a) => typeof a === 'string') || (command[0] as string).trim() === '') {
+    fail('evaluate.command', 'must be a non-empty array of strings (the program and its arguments, no shell); "{model}" stands for the checkpoint');
+  }
+  if (typeof metric !== 'string' || metric.trim() === '') fail('evaluate.metric', 'must name the metric the command prints, e.g. "accuracy"');
+  if (direction !== undefined && direction !== 'maximize' && direction !== 'minimize') fail('evaluate.direction', `must be "maximize" or "minimize", got ${JSON.stringify(direction)}`);
+  return { command: command as string[], metric: metric as string, ...(direction !== undefined ? { direction: direction as 'maximize' | 'minimize' } : {}) };
 }
 
 function parseBindings(value: unknown, fail: Fail): Record<string, FlagBinding> {

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { applyBestParametersCommand } from './commands/apply-best-parameters';
 import { applyTrialParametersCommand } from './commands/apply-trial-parameters';
+import { compressCheckpointCommand } from './commands/compress-checkpoint';
 import type { CommandServices } from './commands/command-registry';
 import { registerCommands } from './commands/command-registry';
 import { enqueueTrialCommand } from './commands/enqueue-trial';
@@ -21,6 +22,7 @@ import { stopStudyCommand } from './commands/stop-study';
 import { stopTrialCommand } from './commands/stop-trial';
 import { tuneScriptCommand } from './commands/tune-script';
 import { TuneCodeLensProvider } from './codelens/tune-codelens';
+import { registerCompressReports } from './compress/compress-report-panel';
 import { Settings } from './config/settings';
 import { registerDashboard } from './dashboard/dashboard-panel';
 import { EngineLauncher } from './engine/engine-launcher';
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const studies = new StudyLocator(context, log);
   const launcher = new EngineLauncher(context, log, settings, studies);
   const dashboard = registerDashboard(context, log);
+  const compressReports = registerCompressReports(context, log);
 
   const scripts = new ScriptsTreeProvider(log);
   const scriptsView = vscode.window.createTreeView(SCRIPTS_VIEW_ID, { treeDataProvider: scripts, showCollapseAll: true });
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
       openJournalCommand,
       enqueueTrialCommand,
       refreshCommand,
+      compressCheckpointCommand(compressReports),
     ]),
   );
 

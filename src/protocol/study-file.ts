@@ -38,6 +38,23 @@ export type InjectionSpec =
   /** Hydra `key=value` overrides appended to the command line. */
   | { readonly mode: 'hydra' };
 
+/**
+ * How to measure a checkpoint's quality after compressing it: a command (argv, no shell) run in
+ * the study file's folder, in which `{model}` stands for the checkpoint's path, printing the
+ * metric as a line the trial metric parser reads (`accuracy=0.97`, `{"accuracy": 0.97}` ...).
+ */
+export interface EvaluateSpec {
+  /** E.g. ["/usr/bin/python3", "evaluate.py", "--model", "{model}"]. */
+  readonly command: readonly string[];
+  /** The metric to read from the command's output, e.g. "accuracy". */
+  readonly metric: string;
+  /** Whether higher (maximize, the default) or lower is better. */
+  readonly direction?: 'maximize' | 'minimize';
+}
+
+/** The placeholder for the checkpoint's path in an evaluation command. */
+export const EVALUATE_MODEL_PLACEHOLDER = '{model}';
+
 export interface StudyFile {
   readonly version: typeof STUDY_FILE_VERSION;
   readonly script?: string;
@@ -51,4 +68,6 @@ export interface StudyFile {
   readonly fixed?: Readonly<Record<string, JsonValue>>;
   /** Why each range was proposed, for people reading the file. */
   readonly reasons?: Readonly<Record<string, string>>;
+  /** How `tunekit prune` / `quantize` measure the model before and after (optional). */
+  readonly evaluate?: EvaluateSpec;
 }

@@ -149,6 +149,49 @@ describe('examples/digits', { timeout: 300_000 }, () => {
     });
   });
 
+  test('--save-model and --export-test-set: the whole module, the held-out split as safetensors, and evaluate.py agrees with val_acc', async (t) => {
+    if (noTorch) {
+      t.skip(noTorch);
+      return;
+    }
+    const modelPath = path.join(dir, 'out', 'digits-model.pt');
+    const testSet = path.join(dir, 'out', 'digits-test.safetensors');
+    const statePath = path.join(dir, 'out', 'digits-state.pt');
+    const run = await runCommand(
+      ML_PYTHON,
+      [SCRIPT, '--epochs', '10', '--hidden', '64', '--save-model', modelPath, '--save-state', statePath, '--export-test-set', testSet],
+      cleanEnv(),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const valAcc = Number(/val_acc=(\S+)$/.exec(run.stdout.trimEnd().split('\n').at(-1)!)![1]);
+
+    // safetensors: 8-byte little-endian header length, JSON header, then the data, nothing after.
+    const bytes = await readFile(testSet);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    assert.deepEqual(header.input, { dtype: 'F32', shape: [360, 64], data_offsets: [0, 360 * 64 * 4] });
+    assert.deepEqual(header.labels, { dtype: 'I64', shape: [360], data_offsets: [360 * 64 * 4, 360 * 64 * 4 + 360 * 8] });
+    assert.equal(bytes.length, 8 + headerLength + 360 * 64 * 4 + 360 * 8);
+    assert.equal((8 + headerLength) % 8, 0, 'the data starts 8-byte aligned');
+    const base = 8 + headerLength;
+    const labels = Array.from({ length: 360 }, (_, i) => Number(bytes.readBigInt64LE(base + 360 * 64 * 4 + i * 8)));
+    assert.deepEqual([...new Set(labels)].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const pixels = Array.from({ length: 360 * 64 }, (_, i) => bytes.readFloatLE(base + i * 4));
+    assert.ok(pixels.every((v) => v >= 0 && v <= 1), 'pixels scaled to 0..1 as in training');
+
+    const evaluate = path.join(REPO, 'examples/digits/evaluate.py');
+    for (const [model, extra] of [[modelPath, []], [statePath, ['--hidden', '64']]] as const) {
+      const ev = await runCommand(ML_PYTHON, [evaluate, '--model', model, ...extra], cleanEnv());
+      assert.equal(ev.code, 0, ev.stderr);
+      const m = /^accuracy=(\d\.\d{4})$/.exec(ev.stdout.trim());
+      assert.ok(m, ev.stdout);
+      assert.ok(Math.abs(Number(m[1]) - valAcc) < 1e-3, `evaluate.py ${m[1]} vs train.py val_acc ${valAcc}`);
+    }
+    const noHidden = await runCommand(ML_PYTHON, [evaluate, '--model', statePath], cleanEnv());
+    assert.notEqual(noHidden.code, 0);
+    assert.match(noHidden.stderr, /state_dict: give --hidden/);
+  });
+
   test('stops at an epoch boundary when the engine asks it to prune', async (t) => {
     if (noTorch) {
       t.skip(noTorch);

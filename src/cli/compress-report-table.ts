@@ -1,0 +1,110 @@
+/**
+ * The report a compression prints at the end: a before / after / change table of what a user
+ * weighs (size, parameters, sparsity, latency, output agreement, accuracy), then one row per
+ * tensor the method touched.
+ */
+import * as path from 'node:path';
+import type { CompressionReport, LayerReport } from '../protocol/compression';
+import { compressionMethodLabel } from '../protocol/compression-method-label';
+import { formatTable } from './format';
+
+export function formatCompressionReport(report: CompressionReport): string {
+  const lines: string[] = [];
+  lines.push(`${compressionMethodLabel(report.method)} of ${report.format} checkpoint ${displayPath(report.before.path)}`);
+  lines.push(`wrote ${displayPath(report.after.path)} in ${(report.durationMs / 1000).toFixed(1)} s`);
+  lines.push('');
+  lines.push(formatTable(['', 'before', 'after', 'change'], summaryRows(report)));
+  if (report.layers.length > 0) {
+    lines.push('');
+    lines.push(formatTable(['tensor', 'op', 'shape', 'sparsity', 'dtype'], report.layers.map(layerRow)));
+  }
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function summaryRows(r: CompressionReport): string[][] {
+  const rows: string[][] = [];
+  rows.push(['file size', bytes(r.before.bytes), bytes(r.after.bytes), r.after.bytes > 0 ? `${(r.before.bytes / r.after.bytes).toFixed(2)}x smaller` : '-']);
+  rows.push(['parameters', count(r.before.params), count(r.after.params), signedCount(r.after.params - r.before.params)]);
+  const sb = r.before.params > 0 ? r.before.zeros / r.before.params : 0;
+  const sa = r.after.params > 0 ? r.after.zeros / r.after.params : 0;
+  rows.push(['sparsity', pct(sb), pct(sa), signedPoints(sa - sb)]);
+  const lb = r.before.latency;
+  const la = r.after.latency;
+  if (lb && la) {
+    rows.push([`latency (median of ${la.runs})`, ms(lb.medianMs), ms(la.medianMs), la.medianMs > 0 ? `${(lb.medianMs / la.medianMs).toFixed(2)}x speed` : '-']);
+    rows.push(['latency (p90)', ms(lb.p90Ms), ms(la.p90Ms), '']);
+  }
+  const a = r.agreement;
+  if (a) {
+    const on = `${a.samples} ${a.inputsFrom === 'file' ? 'rows from the inputs file' : 'generated rows'}`;
+    rows.push(['max |output diff|', '', sig(a.maxAbsDiff), on]);
+    rows.push(['mean |output diff|', '', sig(a.meanAbsDiff), '']);
+    if (a.top1Agreement !== undefined) rows.push(['top-1 agreement', '', pct(a.top1Agreement), '']);
+  }
+  const acc = r.accuracy;
+  if (acc) {
+    const label = `${acc.metric} (${acc.source === 'labels' ? 'labels' : 'evaluate command'})`;
+    const asPercent = acc.source === 'labels' || (acc.before >= 0 && acc.before <= 1 && acc.after >= 0 && acc.after <= 1 && /acc/i.test(acc.metric));
+    rows.push(
+      asPercent
+        ? [label, pct(acc.before), pct(acc.after), signedPoints(acc.after - acc.before)]
+        : [label, sig(acc.before), sig(acc.after), `${acc.after - acc.before >= 0 ? '+' : ''}${sig(acc.after - acc.before)}`],
+    );
+  }
+  return rows;
+}
+
+function layerRow(l: LayerReport): string[] {
+  return [
+    l.name,
+    l.op,
+    `[${l.shape.join(', ')}]`,
+    `${pct(l.sparsityBefore)} -> ${pct(l.sparsityAfter)}`,
+    l.dtypeBefore === l.dtypeAfter ? l.dtypeAfter : `${l.dtypeBefore} -> ${l.dtypeAfter}`,
+  ];
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u] as string}`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function signedCount(n: number): string {
+  return n === 0 ? '0' : `${n > 0 ? '+' : ''}${count(n)}`;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function signedPoints(d: number): string {
+  const points = d * 100;
+  return `${points >= 0 ? '+' : ''}${points.toFixed(1)} pts`;
+}
+
+function ms(x: number): string {
+  return x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${(x * 1000).toFixed(0)} µs`;
+}
+
+function sig(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  return Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(2) : String(Number(x.toPrecision(4)));
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
