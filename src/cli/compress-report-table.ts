@@ -24,11 +24,24 @@ export function formatCompressionReport(report: CompressionReport): string {
 
 function summaryRows(r: CompressionReport): string[][] {
   const rows: string[][] = [];
-  rows.push(['file size', bytes(r.before.bytes), bytes(r.after.bytes), r.after.bytes > 0 ? `${(r.before.bytes / r.after.bytes).toFixed(2)}x smaller` : '-']);
+  rows.push(['file size', bytes(r.before.bytes), bytes(r.after.bytes), sizeChange(r.before.bytes, r.after.bytes)]);
   rows.push(['parameters', count(r.before.params), count(r.after.params), signedCount(r.after.params - r.before.params)]);
   const sb = r.before.params > 0 ? r.before.zeros / r.before.params : 0;
   const sa = r.after.params > 0 ? r.after.zeros / r.after.params : 0;
   rows.push(['sparsity', pct(sb), pct(sa), signedPoints(sa - sb)]);
+  // What a sparsity target is measured on: the tensors the method touched (biases, norms and
+  // other untouched tensors dilute the whole-model figure above).
+  if (r.method.kind === 'prune' && r.layers.length > 0) {
+    let params = 0;
+    let before = 0;
+    let after = 0;
+    for (const l of r.layers) {
+      params += l.params;
+      before += l.sparsityBefore * l.params;
+      after += l.sparsityAfter * l.params;
+    }
+    if (params > 0) rows.push([`  of the ${r.layers.length} pruned tensors`, pct(before / params), pct(after / params), signedPoints((after - before) / params)]);
+  }
   const lb = r.before.latency;
   const la = r.after.latency;
   if (lb && la) {
@@ -53,6 +66,12 @@ function summaryRows(r: CompressionReport): string[][] {
     );
   }
   return rows;
+}
+
+function sizeChange(before: number, after: number): string {
+  if (!(after > 0)) return '-';
+  if (Math.abs(after - before) <= 0.005 * before) return after === before ? 'same size' : 'about the same';
+  return after < before ? `${(before / after).toFixed(2)}x smaller` : `${(after / before).toFixed(2)}x larger`;
 }
 
 function layerRow(l: LayerReport): string[] {

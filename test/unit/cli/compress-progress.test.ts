@@ -55,8 +55,9 @@ test('the report table shows before / after / change, and the metric of an evalu
   };
   const text = formatCompressionReport(report);
   assert.match(text, /^50% global magnitude pruning of onnx checkpoint \/m\/model\.onnx$/m);
-  assert.match(text, /^file size\s+4\.0 MiB\s+4\.0 MiB\s+1\.00x smaller$/m);
+  assert.match(text, /^file size\s+4\.0 MiB\s+4\.0 MiB\s+same size$/m);
   assert.match(text, /^sparsity\s+0\.0%\s+50\.0%\s+\+50\.0 pts$/m);
+  assert.match(text, /^ {2}of the 1 pruned tensors\s+0\.0%\s+50\.0%\s+\+50\.0 pts$/m);
   assert.match(text, /^latency \(median of 20\)\s+2\.00 ms\s+1\.00 ms\s+2\.00x speed$/m);
   assert.match(text, /^top-1 agreement\s+96\.9%$/m);
   // Not an accuracy: shown as numbers, not percentages.
