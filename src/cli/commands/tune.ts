@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStudy } from '../../core/study/study';
 import type { PrunerName, SamplerName } from '../../core/study/study';
-import { SAMPLER_NAMES } from '../../core/samplers/sampler-factory';
+import { DEFAULT_SAMPLER, SAMPLER_NAMES } from '../../core/samplers/sampler-factory';
 import { PRUNER_NAMES, type PrunerOptions, createPruner } from '../../core/pruners/pruner-factory';
 import type { Pruner } from '../../core/pruners/pruner';
 import { PrunerError } from '../../core/pruners/pruner-error';
@@ -38,7 +38,7 @@ Options:
   --direction min|max   (default min)
   --trials N            trials to run now (default 20)
   --parallel K          trials at once (default 1, or one per GPU slot)
-  --sampler NAME        ${SAMPLER_NAMES.join(' | ')} (default tpe)
+  --sampler NAME        ${SAMPLER_NAMES.join(' | ')} (default ${DEFAULT_SAMPLER})
   --pruner NAME         ${PRUNER_NAMES.join(' | ')} (default none)
   --pruner-option K=V   a pruner option, repeatable (e.g. threshold: upper=10; patient: patience=3,
                         wrapped=median; hyperband: minResource=1, reductionFactor=3)
@@ -94,7 +94,7 @@ export async function tuneCommand(argv: string[], out: NodeJS.WriteStream, err: 
     return 0;
   }
 
-  const sampler = oneOf(values.sampler ?? 'tpe', SAMPLER_NAMES, '--sampler') as SamplerName;
+  const sampler = oneOf(values.sampler ?? DEFAULT_SAMPLER, SAMPLER_NAMES, '--sampler') as SamplerName;
   const pruner = oneOf(values.pruner ?? 'none', PRUNER_NAMES, '--pruner') as PrunerName;
   const prunerObject = buildPruner(pruner, parsePrunerOptions(values['pruner-option'] ?? []));
   const finalValue = oneOf(values.final ?? 'last', ['last', 'best'], '--final') as 'last' | 'best';

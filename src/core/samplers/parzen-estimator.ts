@@ -7,6 +7,10 @@
  * wide prior kernel; a categorical one is a weighted mixture of smoothed one-hot rows. Values
  * going in and out are in the parameter's own space; log ranges are modelled in log space and
  * int / stepped ranges as discretised normals over bounds widened by half a step.
+ *
+ * TPE itself runs the joint, typed-array version in tpe/parzen-mixture.ts, which reuses the
+ * range model and kernel rule exported here; these estimators stay as the reference it is
+ * tested against (parzen-estimator.test.ts checks them against Optuna's own numbers).
  */
 import type { Rng } from '../random/rng';
 import type { CategoricalDistribution, FloatDistribution, IntDistribution } from '../space/distributions';
@@ -61,7 +65,7 @@ export function numericParzenEstimator(
 ): ParzenEstimator {
   const model = numericModel(dist);
   const weights = mixtureWeights(observations.length, settings);
-  const { mus, sigmas } = kernels(observations.map(model.toModel), model.low, model.high);
+  const { mus, sigmas } = univariateKernels(observations.map(model.toModel), model.low, model.high);
   const logZ = mus.map((mu, k) => truncationLogMass(mu, sigmas[k] as number, model.low, model.high));
   const logWeights = weights.map(Math.log);
   return {
@@ -124,7 +128,7 @@ export function categoricalParzenEstimator(
   };
 }
 
-interface NumericModel {
+export interface NumericModel {
   /** Bounds of the model space (log space for log ranges, widened by half a step when discrete). */
   readonly low: number;
   readonly high: number;
@@ -135,7 +139,8 @@ interface NumericModel {
   cell(value: number): readonly [number, number] | null;
 }
 
-function numericModel(dist: FloatDistribution | IntDistribution): NumericModel {
+/** How a numeric range maps to the space its kernels live in; shared with TPE's joint mixture. */
+export function numericModel(dist: FloatDistribution | IntDistribution): NumericModel {
   const clip = (x: number): number => Math.min(dist.high, Math.max(dist.low, x));
   if (dist.type === 'float' && dist.log) {
     return { low: Math.log(dist.low), high: Math.log(dist.high), toModel: Math.log, fromModel: (x) => clip(Math.exp(x)), cell: () => null };
@@ -176,10 +181,10 @@ function numericModel(dist: FloatDistribution | IntDistribution): NumericModel {
  * to [(high - low) / min(100, n + 1), high - low] (Bergstra's "magic clip", which keeps dense
  * clusters from collapsing to spikes); the prior's sigma is the whole range.
  */
-function kernels(observations: readonly number[], low: number, high: number): { mus: number[]; sigmas: number[] } {
+export function univariateKernels(observations: readonly number[], low: number, high: number): { mus: number[]; sigmas: number[] } {
   const mus = [...observations, 0.5 * (low + high)];
   const m = mus.length;
-  const order = mus.map((_, i) => i).sort((i, j) => (mus[i] as number) - (mus[j] as number) || i - j);
+  const order = stableOrder(mus);
   const sorted = [low, ...order.map((i) => mus[i] as number), high];
   const sortedSigmas: number[] = [];
   for (let i = 1; i <= m; i++) {
@@ -197,4 +202,29 @@ function kernels(observations: readonly number[], low: number, high: number): { 
   });
   sigmas[m - 1] = range;
   return { mus, sigmas };
+}
+
+/**
+ * Indices of `values` in ascending order, ties in index order: the same as sorting the indices
+ * with a comparator, but by the engine's native numeric sort plus a binary search per value,
+ * several times faster at the thousand observations of g(x) in a long study.
+ */
+function stableOrder(values: readonly number[]): number[] {
+  const m = values.length;
+  const sorted = Float64Array.from(values).sort();
+  const taken = new Int32Array(m);
+  const order = new Array<number>(m);
+  for (let i = 0; i < m; i++) {
+    const v = values[i] as number;
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    order[lo + (taken[lo] as number)] = i;
+    taken[lo] = (taken[lo] as number) + 1;
+  }
+  return order;
 }

@@ -1,25 +1,36 @@
 /**
  * Tree-structured Parzen Estimator (Bergstra et al., "Algorithms for Hyper-Parameter
- * Optimization", NeurIPS 2011), univariate, with the defaults of Optuna's TPESampler.
+ * Optimization", NeurIPS 2011), with the options of Optuna's TPESampler.
  *
- * For each parameter, finished trials are split into the best gamma(n) ("below") and the rest
- * ("above"); a Parzen estimator l(x) is fitted to the below values and g(x) to the above ones;
- * n_ei_candidates draws from l(x) are scored by log l(x) - log g(x), which ranks them as
- * expected improvement does (Bergstra et al. 2011, section 4.1), and the best one is proposed.
- * Each parameter is modelled independently, which is what keeps conditional ("tree-structured")
- * spaces simple: a parameter's estimators see only the trials in which it was present.
+ * Finished trials are split into the best gamma(n) ("below") and the rest ("above"); a Parzen
+ * estimator l(x) is fitted to the below values and g(x) to the above ones; n_ei_candidates draws
+ * from l(x) are scored by log l(x) - log g(x), which ranks them as expected improvement does
+ * (Bergstra et al. 2011, section 4.1), and the best one is proposed.
  *
- * Multi-objective studies get random proposals for now: Optuna's MOTPE needs the hypervolume
- * subset selection that Tunekit does not have yet.
+ * - univariate (multivariate: false): each parameter is modelled on its own, in
+ *   sampleIndependent, from the trials in which it was present;
+ * - multivariate: the parameters every trial has are modelled jointly with product kernels
+ *   (Falkner et al., "BOHB", ICML 2018; Optuna's multivariate=True), in sampleRelative, so
+ *   correlated parameters (a valley like Rosenbrock's) are followed instead of averaged away;
+ * - group: a conditional space is cut into groups of parameters that always occur together and
+ *   each group is modelled jointly (tpe/group-decomposition.ts);
+ * - constantLiar: running trials count as the worst observations, so asks made while other
+ *   trials run are pushed away from them (tpe/observations.ts);
+ * - several objectives: the below group is chosen by non-domination rank and hypervolume
+ *   (MOTPE, Ozaki et al. 2022; tpe/multi-objective-split.ts).
  */
 import { type Distribution, type ParamValue, jsonEquals } from '../space/distributions';
 import type { ParameterSpec, SearchSpace } from '../space/search-space';
-import type { FrozenTrial, StudyView } from '../study/trial';
-import { type ParzenEstimator, categoricalParzenEstimator, defaultWeights, numericParzenEstimator } from './parzen-estimator';
+import type { StudyView } from '../study/trial';
+import type { Rng } from '../random/rng';
+import { defaultWeights } from './parzen-estimator';
 import { sampleUniform } from './random';
 import type { Sampler } from './sampler';
 import { SamplerError } from './sampler-error';
 import { freshSeed, proposalRng } from './sampler-rng';
+import { decomposeGroups, intersectionGroup } from './tpe/group-decomposition';
+import { type TpeObservation, collectObservations, finishedCount, splitBelow } from './tpe/observations';
+import { type MixtureDimension, ParzenMixture } from './tpe/parzen-mixture';
 
 export interface TpeSamplerOptions {
   /** Fixes every proposal for a given study history. */
@@ -39,6 +50,16 @@ export interface TpeSamplerOptions {
    * reported value, as Optuna does, so early-stopped runs still teach TPE where not to look.
    */
   readonly considerPrunedTrials?: boolean;
+  /** Model the parameters all trials share jointly (default true; see the bench in bench/samplers). */
+  readonly multivariate?: boolean;
+  /** With multivariate: also model each group of co-occurring conditional parameters jointly (default true). */
+  readonly group?: boolean;
+  /** Treat running trials as the worst observations, so parallel asks spread out (default true). */
+  readonly constantLiar?: boolean;
+  /** Kernel normalisation of the Parzen estimators (see MixtureSettings.kernels). */
+  readonly kernels?: 'mass' | 'peak';
+  /** Kernel widths of joint (multivariate) estimators (see MixtureSettings.bandwidth); default 'neighbour' (bench/samplers). */
+  readonly bandwidth?: 'scott' | 'neighbour';
 }
 
 /**
@@ -49,13 +70,10 @@ export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
-/** One finished trial as TPE ranks it: smaller (stepKey, loss) is better. */
-interface Observation {
-  readonly trial: FrozenTrial;
-  /** -Infinity for completed trials; minus the last step for pruned ones (deeper is better). */
-  readonly stepKey: number;
-  /** The value to minimise: the objective, negated for 'maximize'; NaN ranks last. */
-  readonly loss: number;
+/** The parameters of one jointly modelled group, with their current distributions. */
+interface GroupDims {
+  readonly names: readonly string[];
+  readonly dists: readonly MixtureDimension[];
 }
 
 export class TpeSampler implements Sampler {
@@ -67,6 +85,11 @@ export class TpeSampler implements Sampler {
   private readonly gamma: (n: number) => number;
   private readonly weights: (n: number) => readonly number[];
   private readonly considerPrunedTrials: boolean;
+  private readonly multivariate: boolean;
+  private readonly group: boolean;
+  private readonly constantLiar: boolean;
+  private readonly kernels: 'mass' | 'peak';
+  private readonly bandwidth: 'scott' | 'neighbour';
 
   constructor(options: TpeSamplerOptions = {}) {
     this.seed = options.seed ?? freshSeed();
@@ -76,6 +99,11 @@ export class TpeSampler implements Sampler {
     this.gamma = options.gamma ?? defaultGamma;
     this.weights = options.weights ?? defaultWeights;
     this.considerPrunedTrials = options.considerPrunedTrials ?? true;
+    this.multivariate = options.multivariate ?? true;
+    this.group = options.group ?? true;
+    this.constantLiar = options.constantLiar ?? true;
+    this.kernels = options.kernels ?? 'mass';
+    this.bandwidth = options.bandwidth ?? 'neighbour';
     if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0) {
       throw new SamplerError('invalid-option', `TPE nStartupTrials must be a non-negative integer, got ${this.nStartupTrials}`);
     }
@@ -87,85 +115,113 @@ export class TpeSampler implements Sampler {
     }
   }
 
-  /** Univariate TPE models every parameter on its own, in sampleIndependent. */
-  sampleRelative(_study: StudyView, _space: SearchSpace): Record<string, ParamValue> {
-    return {};
+  /** Multivariate TPE: one joint proposal per group of parameters that occur together. */
+  sampleRelative(study: StudyView, space: SearchSpace): Record<string, ParamValue> {
+    if (!this.multivariate) return {};
+    const observations = this.observations(study);
+    const n = finishedCount(observations);
+    if (n < this.nStartupTrials || n === 0) return {};
+
+    const modelled = space.parameters.filter((p) => singleValue(p.distribution) === undefined);
+    const byName = new Map(modelled.map((p) => [p.name, p]));
+    const order = modelled.map((p) => p.name);
+    // Trials mostly share a handful of parameter sets: decompose each distinct set once.
+    const distinct = new Map<string, Set<string>>();
+    for (const o of observations) {
+      if (o.stepKey === Infinity) continue;
+      const names = Object.keys(o.trial.params);
+      const key = names.join('\u0000');
+      if (!distinct.has(key)) distinct.set(key, new Set(names.filter((name) => byName.has(name))));
+    }
+    const paramSets = [...distinct.values()];
+    const groups = this.group ? decomposeGroups(paramSets, order) : [intersectionGroup(paramSets, order)];
+
+    const rng = proposalRng(this.seed, study, 'tpe:relative');
+    const out: Record<string, ParamValue> = {};
+    for (const names of groups) {
+      if (names.length === 0) continue;
+      const dims: GroupDims = { names, dists: names.map((name) => (byName.get(name) as ParameterSpec).distribution) };
+      const proposal = this.propose(study, observations, dims, rng);
+      if (proposal) Object.assign(out, proposal);
+    }
+    return out;
   }
 
+  /** Univariate TPE, for parameters the relative proposal did not cover. */
   sampleIndependent(study: StudyView, param: ParameterSpec, _chosen: Readonly<Record<string, ParamValue>>): ParamValue {
     const dist = param.distribution;
     const single = singleValue(dist);
     if (single !== undefined) return single;
     // The same generator RandomSampler would use, so the startup phase is exactly random search.
     const rng = proposalRng(this.seed, study, param.name);
-    if (study.directions.length !== 1) return sampleUniform(dist, rng);
-
     const observations = this.observations(study);
-    if (observations.length < this.nStartupTrials || observations.length === 0) return sampleUniform(dist, rng);
+    const n = finishedCount(observations);
+    if (n < this.nStartupTrials || n === 0) return sampleUniform(dist, rng);
+    const proposal = this.propose(study, observations, { names: [param.name], dists: [dist] }, rng);
+    return proposal ? (proposal[param.name] as ParamValue) : sampleUniform(dist, rng);
+  }
 
-    const nBelow = Math.max(0, Math.min(observations.length, Math.floor(this.gamma(observations.length))));
-    const ranked = observations.map((_, i) => i).sort((i, j) => compare(observations[i] as Observation, observations[j] as Observation) || i - j);
-    const isBelow = new Array<boolean>(observations.length).fill(false);
-    for (const i of ranked.slice(0, nBelow)) isBelow[i] = true;
+  /**
+   * The best of nEiCandidates draws from l(x) for one group, scored by log l(x) - log g(x);
+   * undefined when no finished trial holds the whole group.
+   */
+  private propose(study: StudyView, all: readonly TpeObservation[], dims: GroupDims, rng: Rng): Record<string, ParamValue> | undefined {
+    const d = dims.names.length;
+    const held: TpeObservation[] = [];
+    const encoded: number[][] = [];
+    for (const o of all) {
+      const row: number[] = [];
+      for (let j = 0; j < d; j++) {
+        const x = encode(dims.dists[j] as Distribution, o.trial.params, dims.names[j] as string);
+        if (x === undefined) break;
+        row.push(x);
+      }
+      if (row.length !== d) continue;
+      held.push(o);
+      encoded.push(row);
+    }
+    const n = finishedCount(held);
+    if (n === 0) return undefined;
+    const nBelow = Math.max(0, Math.min(n, Math.floor(this.gamma(n))));
+    const isBelow = splitBelow(held, nBelow, study.directions.length);
 
     // Chronological order within each group matters: the weights favour recent trials.
-    const below: number[] = [];
-    const above: number[] = [];
-    observations.forEach((o, i) => {
-      const x = encode(dist, o.trial.params, param.name);
-      if (x !== undefined) (isBelow[i] ? below : above).push(x);
+    const below: number[][] = dims.names.map(() => []);
+    const above: number[][] = dims.names.map(() => []);
+    encoded.forEach((row, i) => {
+      const target = isBelow[i] ? below : above;
+      row.forEach((x, j) => (target[j] as number[]).push(x));
     });
-
-    const settings = { priorWeight: this.priorWeight, weights: this.weights };
-    const l = estimator(dist, below, settings);
-    const g = estimator(dist, above, settings);
-    let best = NaN;
+    // A one-parameter group is univariate TPE, whose neighbour bandwidth adapts to the data.
+    const bandwidth = d === 1 ? 'neighbour' : this.bandwidth;
+    const fit = (columns: number[][]): ParzenMixture =>
+      ParzenMixture.fit(dims.dists, columns, { priorWeight: this.priorWeight, weights: this.weights((columns[0] as number[]).length).slice(), bandwidth, kernels: this.kernels });
+    const l = fit(below);
+    const g = fit(above);
+    const candidates = l.sample(rng, this.nEiCandidates);
+    const lScore = l.logPdf(candidates, this.nEiCandidates);
+    const gScore = g.logPdf(candidates, this.nEiCandidates);
+    let best = 0;
     let bestScore = -Infinity;
-    for (const x of l.sample(rng, this.nEiCandidates)) {
-      const score = l.logPdf(x) - g.logPdf(x);
-      if (Number.isNaN(best) || score > bestScore) {
-        best = x;
-        bestScore = Number.isNaN(score) ? -Infinity : score;
+    for (let j = 0; j < this.nEiCandidates; j++) {
+      const score = (lScore[j] as number) - (gScore[j] as number);
+      if (score > bestScore) {
+        bestScore = score;
+        best = j;
       }
     }
-    return dist.type === 'categorical' ? (dist.choices[best] as ParamValue) : best;
-  }
-
-  /** Completed (and, if enabled, pruned) trials of a single-objective study, in number order. */
-  private observations(study: StudyView): Observation[] {
-    const sign = study.directions[0] === 'maximize' ? -1 : 1;
-    const out: Observation[] = [];
-    for (const trial of study.trials) {
-      if (trial.state === 'complete') {
-        const value = trial.values?.[0];
-        if (value === undefined) continue;
-        out.push({ trial, stepKey: -Infinity, loss: sign * value });
-      } else if (trial.state === 'pruned' && this.considerPrunedTrials) {
-        let step: number | undefined;
-        for (const s of trial.intermediateValues.keys()) if (step === undefined || s > step) step = s;
-        if (step === undefined) {
-          // Pruned before reporting anything: behind every pruned trial that reported (Optuna).
-          out.push({ trial, stepKey: 1, loss: 0 });
-        } else {
-          out.push({ trial, stepKey: -step, loss: sign * (trial.intermediateValues.get(step) as number) });
-        }
-      }
-    }
+    const out: Record<string, ParamValue> = {};
+    dims.names.forEach((name, j) => {
+      const dist = dims.dists[j] as Distribution;
+      const x = (candidates[j] as Float64Array)[best] as number;
+      out[name] = dist.type === 'categorical' ? (dist.choices[x] as ParamValue) : x;
+    });
     return out;
   }
-}
 
-function compare(a: Observation, b: Observation): number {
-  if (a.stepKey !== b.stepKey) return a.stepKey < b.stepKey ? -1 : 1;
-  const la = Number.isNaN(a.loss) ? Infinity : a.loss;
-  const lb = Number.isNaN(b.loss) ? Infinity : b.loss;
-  return la < lb ? -1 : la > lb ? 1 : 0;
-}
-
-function estimator(dist: Distribution, observations: number[], settings: { priorWeight: number; weights: (n: number) => readonly number[] }): ParzenEstimator {
-  return dist.type === 'categorical'
-    ? categoricalParzenEstimator(dist, observations, settings)
-    : numericParzenEstimator(dist, observations, settings);
+  private observations(study: StudyView): TpeObservation[] {
+    return collectObservations(study, { considerPrunedTrials: this.considerPrunedTrials, constantLiar: this.constantLiar });
+  }
 }
 
 /**

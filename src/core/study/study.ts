@@ -14,7 +14,7 @@ import { DistributionError, contains, toInternal } from '../space/distributions'
 import type { ParameterSpec, SearchSpace } from '../space/search-space';
 import { createSearchSpace, isActive, parseSearchSpace, searchSpaceToJson } from '../space/search-space';
 import type { Sampler } from '../samplers/sampler';
-import { createSampler } from '../samplers/sampler-factory';
+import { DEFAULT_SAMPLER, type SamplerName, createSampler } from '../samplers/sampler-factory';
 import type { Pruner } from '../pruners/pruner';
 import { createPruner } from '../pruners/pruner-factory';
 import type { JournalBackend } from '../storage/journal-backend';
@@ -25,8 +25,15 @@ import { JournalStorage } from '../storage/journal-storage';
 import type { Direction, FrozenTrial, StudyView } from './trial';
 import { lastStep } from './trial';
 import { paretoFront } from './pareto';
+import { CONSTRAINTS_ATTR, isFeasible, readConstraints, validateConstraints } from './constraints';
 
-export type SamplerName = 'random' | 'grid' | 'tpe';
+/** A trial without constraint values counts as feasible; one with them, when all are <= 0. */
+function feasible(trial: FrozenTrial): boolean {
+  const c = readConstraints(trial);
+  return c === null || isFeasible(c);
+}
+
+export type { SamplerName };
 export type PrunerName = 'none' | 'median' | 'asha';
 
 export interface StudyOptions {
@@ -94,7 +101,7 @@ export function createStudy(options: StudyOptions): Study {
     record = storage.createStudy(name, directions);
     storage.setStudyUserAttr(record.id, SPACE_ATTR, searchSpaceToJson(space));
   }
-  const sampler = typeof options.sampler === 'object' ? options.sampler : createSampler(options.sampler ?? 'tpe', { seed: options.seed, space });
+  const sampler = typeof options.sampler === 'object' ? options.sampler : createSampler(options.sampler ?? DEFAULT_SAMPLER, { seed: options.seed, space });
   const pruner = typeof options.pruner === 'object' ? options.pruner : createPruner(options.pruner ?? 'none');
   return new Study(storage, record, space, sampler, pruner);
 }
@@ -130,7 +137,7 @@ export function loadStudy(options: {
   const study = record as StudyRecord;
   const rawSpace = study.userAttrs[SPACE_ATTR];
   const space = rawSpace ? parseSearchSpace(rawSpace) : inferSpace(storage.studyTrials(study.id));
-  const sampler = typeof options.sampler === 'object' ? options.sampler : createSampler(options.sampler ?? 'tpe', { seed: options.seed, space });
+  const sampler = typeof options.sampler === 'object' ? options.sampler : createSampler(options.sampler ?? DEFAULT_SAMPLER, { seed: options.seed, space });
   const pruner = typeof options.pruner === 'object' ? options.pruner : createPruner(options.pruner ?? 'none');
   return new Study(storage, study, space, sampler, pruner);
 }
@@ -184,6 +191,7 @@ export class Study implements StudyView {
       if (!this.storage.setTrialStateValues(waiting.id, 'running')) continue;
       const enqueued = (waiting.systemAttrs.fixed_params ?? {}) as Record<string, ParamValue>;
       const params = this.sample({ ...enqueued, ...fixed });
+      for (const [key, value] of Object.entries(this.samplerTrialAttrs())) this.storage.setTrialSystemAttr(waiting.id, key, value);
       this.storage.setTrialParams(
         waiting.id,
         this.activeSpecs(params).map((spec) => ({ name: spec.name, internal: toInternal(spec.name, spec.distribution, params[spec.name] as ParamValue), distribution: spec.distribution })),
@@ -196,8 +204,15 @@ export class Study implements StudyView {
       state: 'running',
       params: Object.fromEntries(specs.map((s) => [s.name, toInternal(s.name, s.distribution, params[s.name] as ParamValue)])),
       distributions: Object.fromEntries(specs.map((s) => [s.name, s.distribution])),
+      systemAttrs: this.samplerTrialAttrs(),
     });
     return { number: trial.number, params };
+  }
+
+  /** What the sampler wants recorded on the trial it just sampled (the auto sampler: which sampler ran, and why). */
+  private samplerTrialAttrs(): Record<string, JsonValue> {
+    const sampler = this.sampler as Sampler & { trialSystemAttrs?: () => Record<string, JsonValue> };
+    return typeof sampler.trialSystemAttrs === 'function' ? sampler.trialSystemAttrs() : {};
   }
 
   /** Queues a trial with chosen parameters; the next ask() takes it. Returns its number. */
@@ -274,21 +289,31 @@ export class Study implements StudyView {
     return this.trialByNumber(number);
   }
 
-  /** Best completed trial of a single-objective study. */
+  /**
+   * Records a trial's constraint values (feasible when every value is <= 0), which NSGA-II ranks
+   * by and bestTrial / bestTrials respect. Tell them before telling the objective, as Optuna's
+   * constraints_func does, so a sampler never sees the trial finished without them.
+   */
+  setTrialConstraints(number: number, values: readonly number[]): void {
+    const checked = validateConstraints(values, number);
+    this.setTrialSystemAttr(number, CONSTRAINTS_ATTR, [...checked]);
+  }
+
+  /** Best feasible completed trial of a single-objective study. */
   get bestTrial(): FrozenTrial | undefined {
     if (this.directions.length !== 1) throw new StudyUsageError('bestTrial is for single-objective studies; use bestTrials');
     const sign = this.directions[0] === 'maximize' ? -1 : 1;
     let best: FrozenTrial | undefined;
     for (const t of this.trials) {
-      if (t.state !== 'complete' || !t.values) continue;
+      if (t.state !== 'complete' || !t.values || !feasible(t)) continue;
       if (!best || sign * (t.values[0] as number) < sign * ((best.values as number[])[0] as number)) best = t;
     }
     return best;
   }
 
-  /** The Pareto front of completed trials (the best trial, for one objective). */
+  /** The Pareto front of feasible completed trials (the best trial, for one objective). */
   get bestTrials(): FrozenTrial[] {
-    return paretoFront(this.trials.filter((t) => t.state === 'complete' && t.values !== null), this.directions);
+    return paretoFront(this.trials.filter((t) => t.state === 'complete' && t.values !== null && feasible(t)), this.directions);
   }
 
   /** True when the sampler can propose nothing new (a grid whose points are all taken). */

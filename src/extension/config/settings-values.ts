@@ -5,6 +5,7 @@
  * holds the two together). No vscode import: settings.ts feeds this from the configuration.
  */
 import type { PrunerName, SamplerName } from '../../core/study/study';
+import { DEFAULT_SAMPLER, SAMPLER_NAMES } from '../../core/samplers/sampler-factory';
 
 export interface TunekitSettings {
   /** Empty: ask the Python extension, else `python3`. */
@@ -28,11 +29,11 @@ export const DEFAULT_SETTINGS: TunekitSettings = {
   parallel: 1,
   gpus: 'auto',
   gpusPerTrial: 1,
-  defaultSampler: 'tpe',
+  defaultSampler: DEFAULT_SAMPLER,
   defaultPruner: 'median',
 };
 
-const SAMPLERS: readonly SamplerName[] = ['tpe', 'random', 'grid'];
+const SAMPLERS: readonly SamplerName[] = SAMPLER_NAMES;
 const PRUNERS: readonly PrunerName[] = ['none', 'median', 'asha'];
 
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;

@@ -78,7 +78,8 @@ for (const name of PRUNER_NAMES) {
       assert.equal(firstPrunedStep(pruner, history(), asSteps(lossCurve(0.5))), undefined);
     });
 
-    test("'maximize' mirrors 'minimize'", { skip: comparative ? false : 'fixed bounds do not mirror' }, () => {
+    // Fixed bounds (threshold) do not mirror: threshold.test.ts covers its direction handling.
+    if (comparative) test("'maximize' mirrors 'minimize'", () => {
       for (const floor of [0.5, 2.5, 5.5, 50]) {
         const minimize = firstPrunedStep(pruner, history(), asSteps(lossCurve(floor)));
         const maximize = firstPrunedStep(pruner, history(-1), asSteps(lossCurve(floor).map((v) => -v)), ['maximize']);

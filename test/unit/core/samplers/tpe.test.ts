@@ -39,8 +39,8 @@ test("direction 'maximize' climbs to the maximum", () => {
     bests.push(bestValue(trials, 'maximize'));
     const late = trials.slice(40);
     const nearOptimum = late.filter((t) => quadratic(t.params) < 9).length;
-    // Uniform proposals would put 7% (1.4 of 20) within distance 3; TPE puts 11 to 14 there.
-    assert.ok(nearOptimum >= 8, `seed ${seed}: ${nearOptimum}/20 late proposals within distance 3 of the maximum`);
+    // Uniform proposals would put 7% (1.4 of 20) within distance 3; TPE puts 7 to 12 there.
+    assert.ok(nearOptimum >= 6, `seed ${seed}: ${nearOptimum}/20 late proposals within distance 3 of the maximum`);
   }
   assert.ok(median(bests) > 99.5, `median best ${median(bests)} (maximum is 100)`);
 });
@@ -68,9 +68,10 @@ test('proposals concentrate where the best trials were, for numbers and for choi
   const late = trials.slice(30);
   const nearX = late.filter((t) => Math.abs((t.params.x as number) - 70) < 15).length;
   const leaky = late.filter((t) => JSON.stringify(t.params.act) === '{"leaky":0.1}').length;
-  // Uniform proposals would put 30% near x = 70 and 20% on the leaky choice.
+  // Uniform proposals would put 30% (9) near x = 70 and 20% (6) on the leaky choice. Measured
+  // 21 and 14 (univariate TPE, which explores less: 25 and 21).
   assert.ok(nearX >= 18, `${nearX}/30 late proposals near x = 70`);
-  assert.ok(leaky >= 18, `${leaky}/30 late proposals chose the best activation`);
+  assert.ok(leaky >= 12, `${leaky}/30 late proposals chose the best activation`);
 });
 
 test('a conditional parameter is modelled from the trials where it was present', () => {
@@ -102,18 +103,51 @@ test('pruned trials count as finished history, ranked behind completed ones (as 
   assert.deepEqual(ask(new TpeSampler({ seed: 8, considerPrunedTrials: false }), study, PLANE), random, 'without pruned trials it is still startup');
 });
 
-test('ignores failed and running trials', () => {
+test('failed trials are ignored, and running ones never end the startup phase', () => {
   const trials: FrozenTrial[] = [];
   for (let i = 0; i < 9; i++) trials.push(makeTrial({ number: i, params: { x: i, y: 0 }, value: i }));
   trials.push(makeTrial({ number: 9, state: 'fail', params: { x: 3, y: 3 } }));
   trials.push(makeTrial({ number: 10, state: 'running', params: { x: 3, y: 4 } }));
   const study = makeStudy(trials);
   assert.deepEqual(ask(new TpeSampler({ seed: 2 }), study, PLANE), ask(new RandomSampler(2), study, PLANE));
+  assert.deepEqual(ask(new TpeSampler({ seed: 2, constantLiar: false }), study, PLANE), ask(new RandomSampler(2), study, PLANE));
 });
 
-test('multi-objective studies fall back to random search', () => {
-  const trials: FrozenTrial[] = [];
-  for (let i = 0; i < 20; i++) trials.push(makeTrial({ number: i, params: { x: i - 10, y: 0 }, value: [i, -i] }));
-  const study = makeStudy(trials, ['minimize', 'maximize']);
-  assert.deepEqual(ask(new TpeSampler({ seed: 4 }), study, PLANE), ask(new RandomSampler(4), study, PLANE));
+test('running trials change the proposal only under the constant liar', () => {
+  const finished: FrozenTrial[] = [];
+  for (let i = 0; i < 30; i++) {
+    const x = ((i * 7.3) % 20) - 10;
+    const y = ((i * 3.7) % 20) - 10;
+    finished.push(makeTrial({ number: i, params: { x, y }, value: quadratic({ x, y }) }));
+  }
+  // Five trials running around the optimum. The history summary that seeds the generator
+  // counts trials, so compare with a study of the same length where they failed instead.
+  const around = (state: 'running' | 'fail'): FrozenTrial[] => [0, 1, 2, 3, 4].map((k) => makeTrial({ number: 30 + k, state, params: { x: 1 + 0.2 * k, y: -2 - 0.2 * k } }));
+  let changed = 0;
+  for (let seed = 0; seed < 10; seed++) {
+    const running = makeStudy([...finished, ...around('running')]);
+    const failed = makeStudy([...finished, ...around('fail')]);
+    const plain = new TpeSampler({ seed, constantLiar: false });
+    assert.deepEqual(ask(plain, running, PLANE), ask(plain, failed, PLANE), 'without the liar a running trial is ignored');
+    const liar = new TpeSampler({ seed });
+    if (JSON.stringify(ask(liar, running, PLANE)) !== JSON.stringify(ask(liar, failed, PLANE))) changed++;
+  }
+  assert.ok(changed >= 5, `with the liar the running trials are observations: ${changed}/10 proposals changed`);
+});
+
+test('multi-objective studies get MOTPE proposals that move towards the Pareto front', () => {
+  // Objectives (x^2 + y^2, (x - 4)^2 + y^2): the Pareto set is the segment y = 0, 0 <= x <= 4.
+  const objectives = (p: Record<string, ParamValue>): number[] => [(p.x as number) ** 2 + (p.y as number) ** 2, ((p.x as number) - 4) ** 2 + (p.y as number) ** 2];
+  const late: number[] = [];
+  for (let seed = 0; seed < 4; seed++) {
+    const sampler = new TpeSampler({ seed });
+    const trials: FrozenTrial[] = [];
+    for (let i = 0; i < 60; i++) {
+      const params = ask(sampler, makeStudy(trials, ['minimize', 'minimize']), PLANE);
+      trials.push(makeTrial({ number: i, params, value: objectives(params) }));
+    }
+    late.push(...trials.slice(30).map((t) => Math.abs(t.params.y as number)));
+  }
+  // Uniform proposals have median |y| = 5.
+  assert.ok(median(late) < 2, `median |y| of late proposals: ${median(late)}`);
 });

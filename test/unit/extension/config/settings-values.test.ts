@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { SAMPLER_NAMES } from '../../../../src/core/samplers/sampler-factory';
 import { DEFAULT_SETTINGS, readSettings, settingId } from '../../../../src/extension/config/settings-values';
 
 interface ManifestSetting {
@@ -20,12 +21,12 @@ test('every setting in package.json is read, with the same default', () => {
   for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
     assert.deepEqual(declared[`tunekit.${key}`]?.default, value, `tunekit.${key}`);
   }
-  assert.deepEqual([...(declared['tunekit.defaultSampler']?.enum ?? [])].sort(), ['grid', 'random', 'tpe']);
+  assert.deepEqual([...(declared['tunekit.defaultSampler']?.enum ?? [])].sort(), [...SAMPLER_NAMES].sort());
   assert.deepEqual([...(declared['tunekit.defaultPruner']?.enum ?? [])].sort(), ['asha', 'median', 'none']);
 });
 
 test('values of the wrong type or range fall back to the default', () => {
-  const bad: Record<string, unknown> = { pythonPath: 42, trials: 0, parallel: 2.5, gpus: 'all of them', gpusPerTrial: '2', defaultSampler: 'cmaes', defaultPruner: null };
+  const bad: Record<string, unknown> = { pythonPath: 42, trials: 0, parallel: 2.5, gpus: 'all of them', gpusPerTrial: '2', defaultSampler: 'bayes', defaultPruner: null };
   assert.deepEqual(readSettings((k) => bad[k]), DEFAULT_SETTINGS);
   assert.deepEqual(readSettings(() => undefined), DEFAULT_SETTINGS);
 });
