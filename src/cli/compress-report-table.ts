@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CompressionReport, LayerReport } from '../protocol/compression';
-import { compressionMethodLabel } from '../protocol/compression-method-label';
+import { compressionMethodLabel, formatBytes } from '../protocol/compression-method-label';
 import { formatTable } from './format';
 
 export function formatCompressionReport(report: CompressionReport): string {
@@ -24,7 +24,7 @@ export function formatCompressionReport(report: CompressionReport): string {
 
 function summaryRows(r: CompressionReport): string[][] {
   const rows: string[][] = [];
-  rows.push(['file size', bytes(r.before.bytes), bytes(r.after.bytes), sizeChange(r.before.bytes, r.after.bytes)]);
+  rows.push(['file size', formatBytes(r.before.bytes), formatBytes(r.after.bytes), sizeChange(r.before.bytes, r.after.bytes)]);
   rows.push(['parameters', count(r.before.params), count(r.after.params), signedCount(r.after.params - r.before.params)]);
   const sb = r.before.params > 0 ? r.before.zeros / r.before.params : 0;
   const sa = r.after.params > 0 ? r.after.zeros / r.after.params : 0;
@@ -84,17 +84,6 @@ function layerRow(l: LayerReport): string[] {
   ];
 }
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u] as string}`;
-}
 
 function count(n: number): string {
   return n.toLocaleString('en-US');

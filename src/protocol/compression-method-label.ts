@@ -22,3 +22,16 @@ export function compressionMethodLabel(method: CompressionMethod): string {
 export function formatPercent(fraction: number): string {
   return `${Number((fraction * 100).toFixed(1))}%`;
 }
+
+/** 1536 -> "1.5 KiB", 203973 -> "199 KiB": binary units, one decimal below 100. The CLI table, the quick picks and the report webview all size files this way. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit] as string}`;
+}

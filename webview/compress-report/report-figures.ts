@@ -5,6 +5,7 @@
  * they are tested under plain Node (test/webview/compress-report/report-figures.test.ts).
  */
 import type { CompressionReport, LayerReport } from '../../src/protocol/compression';
+import { formatBytes } from '../../src/protocol/compression-method-label';
 
 export interface SummaryRow {
   readonly label: string;
@@ -110,17 +111,6 @@ function pointsChange(before: number, after: number, direction: 'neutral' | 'hig
 const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
 
 export function formatShare(fraction: number): string {
   return `${(100 * fraction).toFixed(1)}%`;

@@ -5,9 +5,9 @@
  * styles (the CSP forbids them), classes from media/compress-report.css.
  */
 import type { CompressionReport } from '../../src/protocol/compression';
-import { compressionMethodLabel } from '../../src/protocol/compression-method-label';
+import { compressionMethodLabel, formatBytes } from '../../src/protocol/compression-method-label';
 import type { CompressReportFromWebview } from '../../src/protocol/compression-validate';
-import { agreementText, formatBytes, formatShare, summaryRows } from './report-figures';
+import { agreementText, formatShare, summaryRows } from './report-figures';
 
 export interface ReportElements {
   /** Where the per-layer sparsity chart goes. */

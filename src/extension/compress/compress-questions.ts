@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readStudyFile } from '../../cli/study-file';
 import type { CheckpointFormat, CompressionMethod } from '../../protocol/compression';
+import { formatBytes } from '../../protocol/compression-method-label';
 import { CHECKPOINT_GLOB, methodChoices, parseSparsity } from './compress-choices';
 import type { MethodChoice } from './compress-choices';
 
@@ -122,14 +123,3 @@ export async function findStudyFileFor(model: string, onProblem: (message: strin
   return undefined;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
