@@ -5,48 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { JsonValue } from '../../../../src/core/space/distributions';
 import { extractArgparse } from '../../../../src/detect/extractors/argparse';
-import type { ExtractionResult } from '../../../../src/detect/extractors/extractor';
 import type { ExtractedParam } from '../../../../src/detect/param-model';
-import { moduleConstants } from '../../../../src/detect/python-literal';
-import { parsePython, readPythonSource } from '../../../../src/detect/python-parser';
 import { applyEdits } from '../../../../src/detect/text-edit';
-import { tempDir } from '../../../helpers/temp-dir';
+import { type Analysed, analyseWith, byName, row, valueText } from './extractor-harness';
 
-interface Analysed extends ExtractionResult {
-  readonly file: string;
-  readonly text: string;
-}
-
-async function analyse(t: TestContext, source: string): Promise<Analysed> {
-  const file = path.join(tempDir(t), 'train.py');
-  fs.writeFileSync(file, source);
-  const text = readPythonSource(file);
-  const tree = await parsePython(text);
-  return { file, text, ...extractArgparse({ file, text, tree, constants: moduleConstants(tree) }) };
-}
-
-/** What a user sees of a parameter: everything but the file path and offsets, plus its line. */
-function row(p: ExtractedParam): Record<string, unknown> {
-  const { location, ...rest } = p;
-  return { ...rest, line: location.line };
-}
-
-function byName(result: ExtractionResult, name: string): ExtractedParam {
-  const found = result.params.find((p) => p.name === name);
-  assert.ok(found, `no parameter "${name}" among ${result.params.map((p) => p.name).join(', ')}`);
-  return found;
-}
-
-function valueText(result: Analysed, name: string): string | undefined {
-  const { valueStart, valueEnd } = byName(result, name).location;
-  return valueStart === undefined ? undefined : result.text.slice(valueStart, valueEnd);
-}
+const analyse = (t: TestContext, source: string): Promise<Analysed> => analyseWith(extractArgparse, t, source);
 
 // pytorch/examples mnist/main.py, as written there: the parser is built inside main().
 const MNIST = `from __future__ import print_function
@@ -496,10 +463,9 @@ if __name__ == '__main__':
   });
 });
 
-test('an option whose metavar names a path is listed as not tunable', async () => {
+test('an option whose metavar names a path is listed as not tunable', async (t) => {
   const text = 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--export-onnx", metavar="PATH", help="write the model as ONNX")\np.add_argument("--width", metavar="N", type=int, default=3)\n';
-  const tree = await parsePython(text);
-  const { params } = extractArgparse({ file: '/x/train.py', text, tree, constants: moduleConstants(tree) });
+  const { params } = await analyse(t, text);
   assert.deepEqual(
     params.map((p) => [p.name, p.tunable, p.notTunedReason]),
     [
