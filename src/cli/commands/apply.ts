@@ -15,7 +15,8 @@ import { analyzeScript } from '../../detect/analyze-script';
 import type { ApplyPlan, ApplyRefusal, PlannedChange } from '../../detect/apply/plan-apply';
 import { planApply } from '../../detect/apply/plan-apply';
 import { unifiedDiff } from '../../detect/apply/unified-diff';
-import { PythonSourceError, parsePython, readPythonSource, syntaxErrorLines } from '../../detect/python-parser';
+import { PythonSourceError, readPythonSource } from '../../detect/python-parser';
+import { chooseTrial, isTrialChoiceProblem, syntaxErrorsAddedByEdit } from '../../detect/apply/trial-choice';
 import { applyEdits } from '../../detect/text-edit';
 import { OBJECTIVE_ATTR, SCRIPT_ATTR } from '../../engine/study-runner';
 import { CliUsageError } from '../cli-error';
@@ -119,28 +120,21 @@ export async function applyCommand(argv: string[], out: NodeJS.WriteStream): Pro
 }
 
 function pickTrial(study: Study, trialArg: string | undefined): FrozenTrial {
-  if (trialArg !== undefined) {
-    if (!/^\d+$/.test(trialArg)) throw new CliUsageError(`--trial takes a trial number, not "${trialArg}"`);
-    const number = Number(trialArg);
-    const trial = study.trials.find((t) => t.number === number);
-    if (!trial) throw new CliUsageError(`study ${study.name} has no trial ${number} (it has ${study.trials.length} trials, numbered from 0)`);
-    if (trial.state !== 'complete') {
-      const best = study.directions.length === 1 ? study.bestTrial : undefined;
-      throw new CliUsageError(`trial ${number} of study ${study.name} is ${trial.state}, not complete: only a complete trial's parameters can be applied${best ? ` (the best is trial ${best.number})` : ''}`);
-    }
-    return trial;
+  if (trialArg !== undefined && !/^\d+$/.test(trialArg)) throw new CliUsageError(`--trial takes a trial number, not "${trialArg}"`);
+  const choice = chooseTrial(study, trialArg === undefined ? 'best' : Number(trialArg));
+  if (!isTrialChoiceProblem(choice)) return choice;
+  switch (choice.kind) {
+    case 'no-such-trial':
+      throw new CliUsageError(`study ${study.name} has no trial ${choice.number} (it has ${choice.trialCount} trials, numbered from 0)`);
+    case 'not-complete':
+      throw new CliUsageError(
+        `trial ${choice.number} of study ${study.name} is ${choice.state}, not complete: only a complete trial's parameters can be applied${choice.best === undefined ? '' : ` (the best is trial ${choice.best})`}`,
+      );
+    case 'several-objectives':
+      throw new CliUsageError(`study ${study.name} has ${choice.objectives} objectives, so no single best trial: pick one of the Pareto-optimal trials ${choice.paretoFront.join(', ')} with --trial N`);
+    case 'no-complete-trial':
+      throw new CliUsageError(`study ${study.name} has no complete trial yet: nothing to apply`);
   }
-  if (study.directions.length > 1) {
-    const front = study.bestTrials.map((t) => t.number);
-    throw new CliUsageError(
-      front.length === 0
-        ? `study ${study.name} has no complete trial yet`
-        : `study ${study.name} has ${study.directions.length} objectives, so no single best trial: pick one of the Pareto-optimal trials ${front.join(', ')} with --trial N`,
-    );
-  }
-  const best = study.bestTrial;
-  if (!best) throw new CliUsageError(`study ${study.name} has no complete trial yet: nothing to apply`);
-  return best;
 }
 
 function scriptOf(study: Study, scriptArg: string | undefined): string {
@@ -160,13 +154,8 @@ async function filesBrokenByEdits(plan: ApplyPlan): Promise<Map<string, string>>
   for (const [file, edits] of plan.edits) {
     if (!file.endsWith('.py')) continue; // config files were parsed again by planApply
     const before = plan.texts.get(file) as string;
-    const beforeTree = await parsePython(before);
-    const afterTree = await parsePython(applyEdits(before, edits));
-    const errorsBefore = syntaxErrorLines(beforeTree).length;
-    const errorLines = syntaxErrorLines(afterTree);
-    beforeTree.delete();
-    afterTree.delete();
-    if (errorLines.length > errorsBefore) broken.set(file, `the edited ${display(file)} would not parse (line ${errorLines.join(', ')}); please report this`);
+    const errorLines = await syntaxErrorsAddedByEdit(before, applyEdits(before, edits));
+    if (errorLines.length > 0) broken.set(file, `the edited ${display(file)} would not parse (line ${errorLines.join(', ')}); please report this`);
   }
   return broken;
 }

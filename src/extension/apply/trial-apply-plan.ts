@@ -13,7 +13,7 @@ import type { FrozenTrial } from '../../core/study/trial';
 import { analyzeScript } from '../../detect/analyze-script';
 import type { ApplyRefusal, PlannedChange } from '../../detect/apply/plan-apply';
 import { planApply } from '../../detect/apply/plan-apply';
-import { parsePython, syntaxErrorLines } from '../../detect/python-parser';
+import { chooseTrial, isTrialChoiceProblem, syntaxErrorsAddedByEdit } from '../../detect/apply/trial-choice';
 import type { TextEdit } from '../../detect/text-edit';
 import { applyEdits } from '../../detect/text-edit';
 import { SCRIPT_ATTR } from '../../engine/study-runner';
@@ -32,25 +32,20 @@ export class ApplyTrialError extends Error {
 
 /** The trial to apply: a complete trial by number, or the best of a single-objective study. */
 export function pickTrial(study: Study, which: number | 'best'): FrozenTrial {
-  if (which !== 'best') {
-    const trial = study.trials[which];
-    if (!trial) throw new ApplyTrialError(`Study "${study.name}" has no trial ${which} (it has ${study.trials.length}, numbered from 0).`);
-    if (trial.state !== 'complete') {
-      throw new ApplyTrialError(`Trial ${which} of study "${study.name}" is ${trial.state}, not complete: only a complete trial's parameters can be applied.`);
-    }
-    return trial;
+  const choice = chooseTrial(study, which);
+  if (!isTrialChoiceProblem(choice)) return choice;
+  switch (choice.kind) {
+    case 'no-such-trial':
+      throw new ApplyTrialError(`Study "${study.name}" has no trial ${choice.number} (it has ${choice.trialCount}, numbered from 0).`);
+    case 'not-complete':
+      throw new ApplyTrialError(`Trial ${choice.number} of study "${study.name}" is ${choice.state}, not complete: only a complete trial's parameters can be applied.`);
+    case 'several-objectives':
+      throw new ApplyTrialError(
+        `Study "${study.name}" has ${choice.objectives} objectives, so no single best trial: apply one of the Pareto-optimal trials (${choice.paretoFront.join(', ')}) from the dashboard.`,
+      );
+    case 'no-complete-trial':
+      throw new ApplyTrialError(`Study "${study.name}" has no complete trial yet: nothing to apply. Wait for a trial to finish.`);
   }
-  if (study.directions.length > 1) {
-    const front = study.bestTrials.map((t) => t.number);
-    throw new ApplyTrialError(
-      front.length === 0
-        ? `Study "${study.name}" has no complete trial yet.`
-        : `Study "${study.name}" has ${study.directions.length} objectives, so no single best trial: apply one of the Pareto-optimal trials (${front.join(', ')}) from the dashboard.`,
-    );
-  }
-  const best = study.bestTrial;
-  if (!best) throw new ApplyTrialError(`Study "${study.name}" has no complete trial yet: nothing to apply. Wait for a trial to finish.`);
-  return best;
 }
 
 /** The script the study tuned, as `tunekit tune` recorded it; undefined when not recorded or gone. */
@@ -96,7 +91,7 @@ export async function planTrialApply(script: string, params: Readonly<Record<str
     const before = plan.texts.get(file) as string;
     const after = applyEdits(before, edits);
     const changes = plan.changes.filter((c) => c.file === file);
-    const broken = file.endsWith('.py') ? await newSyntaxErrors(before, after) : [];
+    const broken = file.endsWith('.py') ? await syntaxErrorsAddedByEdit(before, after) : [];
     if (broken.length > 0) {
       // Never hand the user a script that no longer parses; this would be a Tunekit bug.
       for (const c of changes) {
@@ -142,17 +137,4 @@ export function offsetToPosition(text: string, offset: number): { line: number; 
     }
   }
   return { line, character: offset - lineStart };
-}
-
-async function newSyntaxErrors(before: string, after: string): Promise<number[]> {
-  const beforeTree = await parsePython(before);
-  const afterTree = await parsePython(after);
-  try {
-    const errorsBefore = syntaxErrorLines(beforeTree).length;
-    const errorsAfter = syntaxErrorLines(afterTree);
-    return errorsAfter.length > errorsBefore ? errorsAfter : [];
-  } finally {
-    beforeTree.delete();
-    afterTree.delete();
-  }
 }
