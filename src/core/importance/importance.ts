@@ -26,6 +26,8 @@ import { pedAnovaDivergences } from './ped-anova';
 
 export type ImportanceMethod = 'fanova' | 'ped-anova';
 
+const CONDITIONAL_FANOVA_LABEL = 'fANOVA-style (random forest, first-order effects averaged over the trials: the space is conditional)';
+
 const METHOD_LABEL: Record<ImportanceMethod, string> = {
   fanova: 'fANOVA (random forest, first-order effects)',
   'ped-anova': 'PED-ANOVA (top-10% vs all, Pearson divergence)',
@@ -79,13 +81,14 @@ export function computeImportance(
   clipBadTail(y, direction);
   const columns = space.parameters.map((p) => used.map((t) => t.params[p.name]));
   let scores: Float64Array;
+  let conditional = false;
   if (method === 'ped-anova') {
     const losses = direction === 'minimize' ? y : y.map((v) => -v);
     scores = pedAnovaDivergences(space.parameters, columns, losses);
   } else {
     const features: BinnedFeature[] = space.parameters.map((p, i) => binFeature(p.name, p.distribution, columns[i] as (typeof columns)[number]));
     const forest = fitForest(features, y, new Rng(options.seed ?? 0), { ...DEFAULT_FOREST, trees: options.trees ?? DEFAULT_FOREST.trees });
-    const conditional = space.parameters.some((p) => p.condition !== undefined);
+    conditional = space.parameters.some((p) => p.condition !== undefined);
     scores = conditional ? marginalVariances(forest, features, new Rng((options.seed ?? 0) + 1)) : fanovaMainEffects(forest, features);
   }
   let total = 0;
@@ -93,7 +96,7 @@ export function computeImportance(
   if (!(total > 0)) return empty('the objective did not vary with any parameter over the completed trials');
   const values: Record<string, number> = {};
   space.parameters.forEach((p, i) => (values[p.name] = (scores[i] as number) / total));
-  return { method: label, values, trials: used.length };
+  return { method: conditional ? CONDITIONAL_FANOVA_LABEL : label, values, trials: used.length };
 }
 
 function clipBadTail(y: Float64Array, direction: Direction): void {
