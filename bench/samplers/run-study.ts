@@ -1,6 +1,6 @@
 /** One benchmark run: a Tunekit sampler on a problem for one seed, through the real ask/tell study. */
 import { createStudy } from '../../src/core/study/study';
-import { hypervolume2d } from '../../src/core/samplers/tpe/multi-objective-split';
+import { hypervolume } from '../../src/core/study/hypervolume';
 import { benchSampler } from './bench-samplers';
 import { ZDT_REFERENCE, ZDT_TIGHT_REFERENCE, findProblem } from './problems';
 
@@ -35,5 +35,5 @@ export function runStudy(task: RunTask): RunResult {
   const seconds = (performance.now() - t0) / 1000;
   study.close();
   if (problem.directions.length === 1) return { ...task, best, seconds };
-  return { ...task, best: hypervolume2d(points, ZDT_REFERENCE), tight: hypervolume2d(points, ZDT_TIGHT_REFERENCE), seconds };
+  return { ...task, best: hypervolume(points, ZDT_REFERENCE), tight: hypervolume(points, ZDT_TIGHT_REFERENCE), seconds };
 }

@@ -5,11 +5,16 @@
  * front that does not fit, the subset that keeps the most hypervolume, chosen greedily
  * (greedy hypervolume subset selection is within 1 - 1/e of the best subset, since hypervolume
  * is submodular: Ulrich & Thiele, "Bounding the effectiveness of hypervolume-based
- * (mu + lambda)-archiving algorithms", LION 2012). With more than two objectives the exact
- * hypervolume gets costly, so that last front is thinned by NSGA-II's crowding distance instead
- * (Deb et al. 2002), which spreads the chosen points along the front for the same reason.
+ * (mu + lambda)-archiving algorithms", LION 2012). Up to three objectives the exact hypervolume
+ * (study/hypervolume.ts: a sweep in 2-D, WFG in 3-D) is cheap for a front; with more it gets
+ * costly, so that last front is thinned by NSGA-II's crowding distance instead (Deb et al.
+ * 2002), which spreads the chosen points along the front for the same reason.
  */
 import { dominates } from '../../study/pareto';
+import { hypervolume } from '../../study/hypervolume';
+
+/** Beyond this many objectives the last front is thinned by crowding distance (see above). */
+const MAX_HYPERVOLUME_OBJECTIVES = 3;
 
 /** Indices of `k` of `points` (objective vectors, all minimised), best first by front. */
 export function selectBestMultiObjective(points: readonly (readonly number[])[], k: number): number[] {
@@ -22,7 +27,7 @@ export function selectBestMultiObjective(points: readonly (readonly number[])[],
       continue;
     }
     const members = front.map((i) => points[i] as readonly number[]);
-    const picked = members[0]?.length === 2 ? greedyHypervolumeSubset(members, room, referencePoint(points)) : mostCrowdedLast(members, room);
+    const picked = (members[0]?.length ?? 0) <= MAX_HYPERVOLUME_OBJECTIVES ? greedyHypervolumeSubset(members, room, referencePoint(points)) : mostCrowdedLast(members, room);
     chosen.push(...picked.map((j) => front[j] as number));
   }
   return chosen;
@@ -62,22 +67,6 @@ export function nonDominatedFronts(points: readonly (readonly number[])[]): numb
   return fronts;
 }
 
-/** Hypervolume dominated by 2-D points (minimised) up to `ref`. */
-export function hypervolume2d(points: readonly (readonly number[])[], ref: readonly number[]): number {
-  const inside = points.filter((p) => (p[0] as number) < (ref[0] as number) && (p[1] as number) < (ref[1] as number));
-  inside.sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
-  let volume = 0;
-  let floor = ref[1] as number;
-  for (const p of inside) {
-    const y = p[1] as number;
-    if (y < floor) {
-      volume += ((ref[0] as number) - (p[0] as number)) * (floor - y);
-      floor = y;
-    }
-  }
-  return volume;
-}
-
 /**
  * Optuna 3.1's reference point: the worst value of each objective, moved 10% further out
  * (so every point contributes some volume), and never exactly 0.
@@ -102,7 +91,7 @@ function greedyHypervolumeSubset(points: readonly (readonly number[])[], k: numb
     let best = -1;
     let bestGain = -Infinity;
     for (const i of left) {
-      const gain = hypervolume2d([...chosen.map((c) => points[c] as readonly number[]), points[i] as readonly number[]], ref) - current;
+      const gain = hypervolume([...chosen.map((c) => points[c] as readonly number[]), points[i] as readonly number[]], ref) - current;
       if (gain > bestGain) {
         bestGain = gain;
         best = i;

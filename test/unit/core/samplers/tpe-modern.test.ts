@@ -12,7 +12,8 @@ import { categoricalParzenEstimator, defaultWeights, numericParzenEstimator } fr
 import { RandomSampler } from '../../../../src/core/samplers/random';
 import { TpeSampler } from '../../../../src/core/samplers/tpe';
 import { decomposeGroups, intersectionGroup } from '../../../../src/core/samplers/tpe/group-decomposition';
-import { hypervolume2d, nonDominatedFronts, selectBestMultiObjective } from '../../../../src/core/samplers/tpe/multi-objective-split';
+import { nonDominatedFronts, selectBestMultiObjective } from '../../../../src/core/samplers/tpe/multi-objective-split';
+import { hypervolume } from '../../../../src/core/study/hypervolume';
 import { ParzenMixture } from '../../../../src/core/samplers/tpe/parzen-mixture';
 import type { FrozenTrial } from '../../../../src/core/study/trial';
 import { makeStudy, makeTrial } from '../make-trial';
@@ -156,11 +157,11 @@ test('multi-objective split: whole fronts first, then the points that keep the m
   assert.deepEqual([...two].sort(), [1, 2]);
   const ref = [6.6, 6.6];
   let bestPair = 0;
-  for (let a = 0; a < 5; a++) for (let b = a + 1; b < 5; b++) bestPair = Math.max(bestPair, hypervolume2d([points[a] as number[], points[b] as number[]], ref));
-  assert.ok(Math.abs(hypervolume2d(two.map((i) => points[i] as number[]), ref) - bestPair) < 1e-9);
+  for (let a = 0; a < 5; a++) for (let b = a + 1; b < 5; b++) bestPair = Math.max(bestPair, hypervolume([points[a] as number[], points[b] as number[]], ref));
+  assert.ok(Math.abs(hypervolume(two.map((i) => points[i] as number[]), ref) - bestPair) < 1e-9);
   assert.deepEqual(selectBestMultiObjective(points, 6).sort(), [0, 1, 2, 3, 4, 5], 'all of the first front, then the second');
-  assert.equal(hypervolume2d([[0, 0]], [1, 2]), 2);
-  assert.equal(hypervolume2d([[0.5, 0.5], [0, 1], [1, 0], [1.5, 1.5]], [2, 2]), 3.25, 'dominated points add nothing');
+  assert.equal(hypervolume([[0, 0]], [1, 2]), 2);
+  assert.equal(hypervolume([[0.5, 0.5], [0, 1], [1, 0], [1.5, 1.5]], [2, 2]), 3.25, 'dominated points add nothing');
 });
 
 test('MOTPE: on a two-objective problem TPE reaches a larger hypervolume than random search', () => {
@@ -176,7 +177,7 @@ test('MOTPE: on a two-objective problem TPE reaches a larger hypervolume than ra
       const params = ask(sampler, makeStudy(trials, ['minimize', 'minimize']), space);
       trials.push(makeTrial({ number: i, params, value: zdt1(params) }));
     }
-    return hypervolume2d(trials.map((t) => t.values as number[]), [1.1, 11]);
+    return hypervolume(trials.map((t) => t.values as number[]), [1.1, 11]);
   };
   const tpe: number[] = [];
   const random: number[] = [];
@@ -185,4 +186,10 @@ test('MOTPE: on a two-objective problem TPE reaches a larger hypervolume than ra
     random.push(volume(new RandomSampler(seed)));
   }
   assert.ok(median(tpe) > median(random) * 1.02, `median hypervolume: TPE ${median(tpe)}, random ${median(random)}`);
+});
+
+test('MOTPE with three objectives ranks a front by its 3-D hypervolume, not by the first two objectives', () => {
+  // Reference: the worst of each objective, 10% further: (0.132, 0.132, 11). In 3-D the second
+  // point adds more volume (0.012^2 * 11 > 0.032^2 * 1); on the first two objectives alone, the first.
+  assert.deepEqual(selectBestMultiObjective([[0.1, 0.1, 10], [0.12, 0.12, 0]], 1), [1]);
 });
