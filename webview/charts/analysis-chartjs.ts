@@ -23,6 +23,12 @@ import { rgba } from './analysis-colors';
 import type { ValueAxis } from './axis-scale';
 import { formatNumber } from './axis-scale';
 
+/**
+ * Options every analysis chart starts from: drawn at once (no animation), sized by its box, data
+ * given as {x, y} points already in chart order (no parsing, normalized), for speed.
+ */
+export const STATIC_CHART_OPTIONS = { animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true } as const;
+
 let registered = false;
 
 export function registerAnalysisCharts(): void {

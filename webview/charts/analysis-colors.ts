@@ -1,12 +1,13 @@
 /**
  * Theme colours for the analysis charts (parallel coordinates, slice, contour, importance, EDF,
- * Pareto), read from the `--vscode-*` CSS variables VS Code sets on the webview. Kept apart from
- * the shell's chart-theme.ts so these charts were built and tested without waiting for it; both
- * read the same variables, so they agree.
+ * Pareto), read from the `--vscode-*` CSS variables VS Code sets on the webview through
+ * chart-theme.ts's reader and theme observer; this adds the named hues and light/dark these
+ * hand-drawn charts need.
  *
  * VS Code switches light / dark / high contrast through the body's class and between two themes
  * of a kind only through the variables it writes on <html>; either change re-reads the colours.
  */
+import { THEME_FALLBACK, onThemeChange, readThemeVariable } from './chart-theme';
 
 export interface AnalysisColors {
   readonly foreground: string;
@@ -29,28 +30,9 @@ export interface AnalysisColors {
   readonly fontSize: number;
 }
 
-// VS Code's Dark Modern values, used only where a variable is missing (a test page, or a theme
-// that leaves one unset).
-const FALLBACK = {
-  foreground: '#cccccc',
-  muted: '#9d9d9d',
-  grid: '#454545',
-  background: '#1f1f1f',
-  blue: '#3794ff',
-  red: '#f14c4c',
-  green: '#89d185',
-  yellow: '#cca700',
-  orange: '#d18616',
-  purple: '#b180d7',
-};
-
-function read(styles: CSSStyleDeclaration, names: readonly string[], fallback: string): string {
-  for (const name of names) {
-    const v = styles.getPropertyValue(name).trim();
-    if (v) return v;
-  }
-  return fallback;
-}
+// The analysis charts' grid is a shade lighter than the shell's where no variable sets it.
+const FALLBACK = { ...THEME_FALLBACK, grid: '#454545' };
+const read = readThemeVariable;
 
 export function readAnalysisColors(): AnalysisColors {
   const body = document.body;
@@ -79,19 +61,9 @@ export function readAnalysisColors(): AnalysisColors {
   };
 }
 
-/** Calls `listener` with fresh colours whenever VS Code switches theme. */
+/** Calls `listener` with fresh colours whenever VS Code switches theme (chart-theme.ts's one observer). */
 export function onAnalysisThemeChange(listener: (colors: AnalysisColors) => void): { dispose(): void } {
-  const key = (): string => `${document.body.className}|${document.documentElement.getAttribute('style') ?? ''}`;
-  let last = key();
-  const observer = new MutationObserver(() => {
-    const next = key();
-    if (next === last) return;
-    last = next;
-    listener(readAnalysisColors());
-  });
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
-  return { dispose: () => observer.disconnect() };
+  return onThemeChange(() => listener(readAnalysisColors()));
 }
 
 const rgbCache = new Map<string, readonly [number, number, number]>();

@@ -125,3 +125,15 @@ export function createSelect(label: string, options: readonly SelectOption[], va
     },
   };
 }
+
+/** A canvas `height` px tall filling the panel's body, labelled for screen readers. */
+export function appendChartCanvas(panel: AnalysisPanel, height: number, ariaLabel: string): HTMLCanvasElement {
+  const box = document.createElement('div');
+  Object.assign(box.style, { position: 'relative', height: `${height}px` });
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', ariaLabel);
+  box.append(canvas);
+  panel.body.append(box);
+  return canvas;
+}

@@ -26,8 +26,8 @@ export interface ChartTheme {
 }
 
 // Fallbacks: VS Code's Dark Modern values, used only where a variable is missing (a harness,
-// or a theme that leaves one unset).
-const FALLBACK = {
+// or a theme that leaves one unset). The analysis charts' colours (analysis-colors.ts) use them too.
+export const THEME_FALLBACK = {
   foreground: '#cccccc',
   muted: '#9d9d9d',
   grid: '#3c3c3c',
@@ -40,7 +40,10 @@ const FALLBACK = {
   purple: '#b180d7',
 };
 
-function read(styles: CSSStyleDeclaration, names: readonly string[], fallback: string): string {
+const FALLBACK = THEME_FALLBACK;
+
+/** The first of the `--vscode-*` variables that is set, else `fallback`. */
+export function readThemeVariable(styles: CSSStyleDeclaration, names: readonly string[], fallback: string): string {
   for (const name of names) {
     const v = styles.getPropertyValue(name).trim();
     if (v) return v;
@@ -52,26 +55,26 @@ export function readChartTheme(): ChartTheme {
   const body = document.body;
   const styles = getComputedStyle(body);
   const highContrast = body.classList.contains('vscode-high-contrast') || body.classList.contains('vscode-high-contrast-light');
-  const foreground = read(styles, ['--vscode-charts-foreground', '--vscode-editor-foreground', '--vscode-foreground'], FALLBACK.foreground);
-  const grid = read(styles, highContrast ? ['--vscode-contrastBorder', '--vscode-panel-border'] : ['--vscode-charts-lines', '--vscode-panel-border'], FALLBACK.grid);
-  const fontSize = Number.parseFloat(read(styles, ['--vscode-font-size'], '13'));
+  const foreground = readThemeVariable(styles, ['--vscode-charts-foreground', '--vscode-editor-foreground', '--vscode-foreground'], FALLBACK.foreground);
+  const grid = readThemeVariable(styles, highContrast ? ['--vscode-contrastBorder', '--vscode-panel-border'] : ['--vscode-charts-lines', '--vscode-panel-border'], FALLBACK.grid);
+  const fontSize = Number.parseFloat(readThemeVariable(styles, ['--vscode-font-size'], '13'));
   return {
     foreground,
-    muted: read(styles, ['--vscode-descriptionForeground'], FALLBACK.muted),
+    muted: readThemeVariable(styles, ['--vscode-descriptionForeground'], FALLBACK.muted),
     grid,
-    background: read(styles, ['--vscode-editor-background'], FALLBACK.background),
-    surface: read(styles, ['--vscode-editorWidget-background', '--vscode-editor-background'], FALLBACK.background),
-    fontFamily: read(styles, ['--vscode-font-family'], 'system-ui, sans-serif'),
+    background: readThemeVariable(styles, ['--vscode-editor-background'], FALLBACK.background),
+    surface: readThemeVariable(styles, ['--vscode-editorWidget-background', '--vscode-editor-background'], FALLBACK.background),
+    fontFamily: readThemeVariable(styles, ['--vscode-font-family'], 'system-ui, sans-serif'),
     fontSize: Number.isFinite(fontSize) ? fontSize : 13,
     states: {
-      running: read(styles, ['--vscode-charts-blue'], FALLBACK.blue),
-      complete: read(styles, ['--vscode-charts-green'], FALLBACK.green),
-      pruned: read(styles, ['--vscode-charts-orange', '--vscode-charts-yellow'], FALLBACK.orange),
-      fail: read(styles, ['--vscode-charts-red'], FALLBACK.red),
-      waiting: read(styles, ['--vscode-descriptionForeground'], FALLBACK.muted),
+      running: readThemeVariable(styles, ['--vscode-charts-blue'], FALLBACK.blue),
+      complete: readThemeVariable(styles, ['--vscode-charts-green'], FALLBACK.green),
+      pruned: readThemeVariable(styles, ['--vscode-charts-orange', '--vscode-charts-yellow'], FALLBACK.orange),
+      fail: readThemeVariable(styles, ['--vscode-charts-red'], FALLBACK.red),
+      waiting: readThemeVariable(styles, ['--vscode-descriptionForeground'], FALLBACK.muted),
     },
-    accent: read(styles, ['--vscode-charts-purple'], FALLBACK.purple),
-    selection: read(styles, highContrast ? ['--vscode-contrastActiveBorder', '--vscode-focusBorder'] : ['--vscode-focusBorder', '--vscode-charts-yellow'], FALLBACK.yellow),
+    accent: readThemeVariable(styles, ['--vscode-charts-purple'], FALLBACK.purple),
+    selection: readThemeVariable(styles, highContrast ? ['--vscode-contrastActiveBorder', '--vscode-focusBorder'] : ['--vscode-focusBorder', '--vscode-charts-yellow'], FALLBACK.yellow),
     highContrast,
   };
 }

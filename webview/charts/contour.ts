@@ -14,9 +14,9 @@ import type { ChangeSet, DashboardModel } from '../state/dashboard-model';
 import type { ChartView } from './chart-view';
 import type { AnalysisColors } from './analysis-colors';
 import { onAnalysisThemeChange, readAnalysisColors, rgba } from './analysis-colors';
-import { chartFont, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
+import { chartFont, STATIC_CHART_OPTIONS, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
 import type { AnalysisPanel, Select } from './analysis-panel';
-import { createAnalysisPanel, createSelect } from './analysis-panel';
+import { appendChartCanvas, createAnalysisPanel, createSelect } from './analysis-panel';
 import { DrawnTrials, completedTrials } from './analysis-trials';
 import type { ValueAxis } from './axis-scale';
 import { chartValue, formatNumber, padAxis, paramAxis } from './axis-scale';
@@ -81,13 +81,7 @@ export class ContourView implements ChartView {
     this.xSelect = createSelect('X', [], '', onPick);
     this.ySelect = createSelect('Y', [], '', onPick);
     this.panel.toolbar.append(this.xSelect.element, this.ySelect.element);
-    const box = document.createElement('div');
-    Object.assign(box.style, { position: 'relative', height: `${HEIGHT}px` });
-    const canvas = document.createElement('canvas');
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', 'Contour of the objective over two parameters');
-    box.append(canvas);
-    this.panel.body.append(box);
+    const canvas = appendChartCanvas(this.panel, HEIGHT, 'Contour of the objective over two parameters');
     this.colors = readAnalysisColors();
     this.chart = new Chart<'scatter', ContourPoint[]>(canvas, {
       type: 'scatter',
@@ -98,11 +92,7 @@ export class ContourView implements ChartView {
         ],
       },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
+        ...STATIC_CHART_OPTIONS,
         layout: { padding: { right: 100 } },
         plugins: {
           legend: { display: false },

@@ -10,9 +10,9 @@ import type { ChangeSet, DashboardModel } from '../state/dashboard-model';
 import type { ChartView } from './chart-view';
 import type { AnalysisColors } from './analysis-colors';
 import { onAnalysisThemeChange, readAnalysisColors, rgba } from './analysis-colors';
-import { axisColors, chartFont, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
+import { axisColors, chartFont, STATIC_CHART_OPTIONS, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
 import type { AnalysisPanel, Select } from './analysis-panel';
-import { createAnalysisPanel, createSelect } from './analysis-panel';
+import { appendChartCanvas, createAnalysisPanel, createSelect } from './analysis-panel';
 import { DrawnTrials, completedTrials } from './analysis-trials';
 import { formatNumber, numericAxis, padAxis } from './axis-scale';
 
@@ -56,13 +56,7 @@ export class EdfView implements ChartView {
   mount(container: HTMLElement): void {
     registerAnalysisCharts();
     this.panel = createAnalysisPanel(container, this.id);
-    const box = document.createElement('div');
-    Object.assign(box.style, { position: 'relative', height: `${HEIGHT}px` });
-    const canvas = document.createElement('canvas');
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', 'Empirical distribution function of the objective');
-    box.append(canvas);
-    this.panel.body.append(box);
+    const canvas = appendChartCanvas(this.panel, HEIGHT, 'Empirical distribution function of the objective');
     this.colors = readAnalysisColors();
     this.chart = new Chart<'line', EdfPoint[]>(canvas, {
       type: 'line',
@@ -73,11 +67,7 @@ export class EdfView implements ChartView {
         ],
       },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
+        ...STATIC_CHART_OPTIONS,
         interaction: { mode: 'nearest', intersect: false, axis: 'x' },
         plugins: {
           legend: { display: false },

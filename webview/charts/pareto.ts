@@ -10,9 +10,9 @@ import type { ChangeSet, DashboardModel } from '../state/dashboard-model';
 import type { ChartView } from './chart-view';
 import type { AnalysisColors } from './analysis-colors';
 import { onAnalysisThemeChange, readAnalysisColors, rgba } from './analysis-colors';
-import { chartFont, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
+import { chartFont, STATIC_CHART_OPTIONS, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
 import type { AnalysisPanel, Select } from './analysis-panel';
-import { createAnalysisPanel, createSelect } from './analysis-panel';
+import { appendChartCanvas, createAnalysisPanel, createSelect } from './analysis-panel';
 import { DrawnTrials, completedTrials } from './analysis-trials';
 import { formatNumber, numericAxis, padAxis } from './axis-scale';
 import { paretoFrontIndices, paretoStaircase } from './pareto-front';
@@ -45,13 +45,7 @@ export class ParetoView implements ChartView {
   mount(container: HTMLElement): void {
     registerAnalysisCharts();
     this.panel = createAnalysisPanel(container, this.id);
-    const box = document.createElement('div');
-    Object.assign(box.style, { position: 'relative', height: `${HEIGHT}px` });
-    const canvas = document.createElement('canvas');
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', 'Pareto front of the completed trials');
-    box.append(canvas);
-    this.panel.body.append(box);
+    const canvas = appendChartCanvas(this.panel, HEIGHT, 'Pareto front of the completed trials');
     this.colors = readAnalysisColors();
     this.chart = new Chart<'scatter', ParetoPoint[]>(canvas, {
       type: 'scatter',
@@ -64,11 +58,7 @@ export class ParetoView implements ChartView {
         ],
       },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
+        ...STATIC_CHART_OPTIONS,
         plugins: {
           // The boundary and the selection rings explain themselves; the legend names the two sets.
           legend: { display: true, position: 'top', align: 'end', labels: { usePointStyle: true, filter: (item) => item.datasetIndex === 0 || item.datasetIndex === 1 } },

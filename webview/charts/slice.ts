@@ -10,7 +10,7 @@ import type { ChangeSet, DashboardModel } from '../state/dashboard-model';
 import type { ChartView } from './chart-view';
 import type { AnalysisColors } from './analysis-colors';
 import { onAnalysisThemeChange, readAnalysisColors } from './analysis-colors';
-import { chartFont, jitter, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
+import { chartFont, jitter, STATIC_CHART_OPTIONS, registerAnalysisCharts, valueAxisScale } from './analysis-chartjs';
 import type { AnalysisPanel, Select } from './analysis-panel';
 import { createAnalysisPanel, createSelect } from './analysis-panel';
 import { DrawnTrials, completedTrials } from './analysis-trials';
@@ -165,11 +165,7 @@ export class SliceView implements ChartView {
         ],
       },
       options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
+        ...STATIC_CHART_OPTIONS,
         plugins: {
           legend: { display: false },
           tooltip: {
