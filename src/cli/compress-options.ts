@@ -86,3 +86,11 @@ export function parseFraction(text: string, flag: string): number {
   }
   return value;
 }
+
+/** The one checkpoint a compress command takes; none or several is a usage error. */
+export function singleModel(positionals: readonly string[], verb: string, usage: string): string {
+  const model = positionals[0];
+  if (model === undefined) throw new CliUsageError(`name the checkpoint to ${verb}.\n\n${usage}`);
+  if (positionals.length > 1) throw new CliUsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+  return model;
+}

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { PruneMethod } from '../../protocol/compression';
 import { CliUsageError } from '../cli-error';
-import { SHARED_COMPRESS_OPTIONS, SHARED_COMPRESS_USAGE, parseFraction, sharedRequest } from '../compress-options';
+import { SHARED_COMPRESS_OPTIONS, SHARED_COMPRESS_USAGE, parseFraction, sharedRequest, singleModel } from '../compress-options';
 import type { CompressIo } from '../compress-run';
 import { runCompressCommand } from '../compress-run';
 
@@ -35,9 +35,7 @@ export async function pruneCommand(argv: string[], io: CompressIo): Promise<numb
         allowPositionals: true,
         options: { ...SHARED_COMPRESS_OPTIONS, sparsity: { type: 'string' }, scope: { type: 'string' }, pattern: { type: 'string' } },
       });
-      const model = positionals[0];
-      if (model === undefined) throw new CliUsageError(`name the checkpoint to prune.\n\n${PRUNE_USAGE}`);
-      if (positionals.length > 1) throw new CliUsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+      const model = singleModel(positionals, 'prune', PRUNE_USAGE);
       return { ...sharedRequest(model, values), method: pruneMethod(values) };
     },
     io,

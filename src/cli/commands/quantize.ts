@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { QuantizeMethod, QuantizeScheme } from '../../protocol/compression';
 import { CliUsageError } from '../cli-error';
-import { SHARED_COMPRESS_OPTIONS, SHARED_COMPRESS_USAGE, sharedRequest } from '../compress-options';
+import { SHARED_COMPRESS_OPTIONS, SHARED_COMPRESS_USAGE, sharedRequest, singleModel } from '../compress-options';
 import type { CompressIo } from '../compress-run';
 import { runCompressCommand } from '../compress-run';
 
@@ -35,9 +35,7 @@ export async function quantizeCommand(argv: string[], io: CompressIo): Promise<n
         allowPositionals: true,
         options: { ...SHARED_COMPRESS_OPTIONS, scheme: { type: 'string' } },
       });
-      const model = positionals[0];
-      if (model === undefined) throw new CliUsageError(`name the checkpoint to quantize.\n\n${QUANTIZE_USAGE}`);
-      if (positionals.length > 1) throw new CliUsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+      const model = singleModel(positionals, 'quantize', QUANTIZE_USAGE);
       return { ...sharedRequest(model, values), method: quantizeMethod(values.scheme) };
     },
     io,
