@@ -29,6 +29,7 @@ import { LABELS_TENSOR } from './verify/input-tensors';
 import type { OnnxVerification } from './verify/onnx-verify';
 import { prepareOnnxVerification } from './verify/onnx-verify';
 import type { VerificationResult } from './verify/verification-result';
+import { checkSelection } from './selection-pattern';
 
 export interface CompressRequest {
   /** The user's checkpoint; never modified. */
@@ -228,18 +229,6 @@ function checkMethod(method: CompressionMethod): void {
     return;
   }
   if (!(method.sparsity > 0 && method.sparsity < 1)) throw new CompressError('bad-input', `the sparsity is a fraction of weights to zero, between 0 and 1 (e.g. 0.5); got ${method.sparsity}`);
-}
-
-function checkSelection(selection: TensorSelection): void {
-  for (const key of ['include', 'exclude'] as const) {
-    const source = selection[key];
-    if (source === undefined) continue;
-    try {
-      new RegExp(source);
-    } catch (err) {
-      throw new CompressError('bad-input', `--${key} ${source} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
-    }
-  }
 }
 
 function percent(x: number): string {

@@ -12,6 +12,7 @@ import type { TensorSelection } from '../../protocol/compression';
 import { dataTypeName, OnnxDataType } from './onnx-data-type';
 import { attrInt } from './onnx-graph-edit';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-model';
+import { selectionPattern } from '../selection-pattern';
 
 export interface WeightUse {
   node: OnnxNode;
@@ -60,19 +61,10 @@ function weightRole(node: OnnxNode, index: number, rank: number, embeddings: boo
   }
 }
 
-function compile(source: string | undefined, what: string): RegExp | undefined {
-  if (source === undefined || source === '') return undefined;
-  try {
-    return new RegExp(source);
-  } catch (err) {
-    throw new CompressError('bad-input', `The ${what} pattern "${source}" is not a valid regular expression: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 /** The graph's eligible weights, each once, in initializer order; throws 'no-eligible' when there are none. */
 export function findEligibleWeights(graph: OnnxGraph, selection: TensorSelection, file: string): EligibleWeight[] {
-  const include = compile(selection.include, 'include');
-  const exclude = compile(selection.exclude, 'exclude');
+  const include = selectionPattern(selection, 'include');
+  const exclude = selectionPattern(selection, 'exclude');
   const initializers = new Map<string, OnnxTensor>();
   for (const t of graph.initializer) if (t.name !== undefined) initializers.set(t.name, t);
 

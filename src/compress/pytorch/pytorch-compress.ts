@@ -9,6 +9,7 @@ import type { FormatCompressor, FormatJob, FormatResult } from '../format-job';
 import { runTorchHelper } from './torch-helper';
 import { validateCompressResult, validateInspectResult, validateRunResult } from './torch-helper-messages';
 import type { CheckpointDescription, HelperRequest, InspectResult, TorchInputs } from './torch-helper-messages';
+import { checkSelection } from '../selection-pattern';
 
 export const compressPytorch: FormatCompressor = async (job: FormatJob): Promise<FormatResult> => {
   const result = await compressPytorchDetailed(job);
@@ -49,19 +50,6 @@ function checkMethod(method: CompressionMethod): CompressionMethod {
     }
   }
   return method;
-}
-
-function checkSelection(selection: TensorSelection): TensorSelection {
-  for (const key of ['include', 'exclude'] as const) {
-    const source = selection[key];
-    if (source === undefined) continue;
-    try {
-      new RegExp(source);
-    } catch (err) {
-      throw new CompressError('bad-input', `The ${key} pattern ${JSON.stringify(source)} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  return selection;
 }
 
 export interface PytorchVerifyOptions {

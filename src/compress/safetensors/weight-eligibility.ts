@@ -4,10 +4,10 @@
  * Hugging Face checkpoints: floating point, rank >= 2 (Linear [out, in], Conv [out, in, k...]),
  * and not a bias, a normalisation layer or (unless asked) an embedding table.
  */
-import { CompressError } from '../compress-error';
 import type { TensorSelection } from '../../protocol/compression';
 import { isFloatDtype } from './safetensors-float';
 import type { SafetensorsTensorInfo } from './safetensors-file';
+import { selectionPattern } from '../selection-pattern';
 
 /** Biases and norm layers: bias, *norm* (LayerNorm, RMSNorm, group_norm), ln_1 / ln_f (GPT-2), bn1 (ResNet). */
 const NORM_OR_BIAS = /bias|norm|(^|[._])(ln|bn)(_?\d+|_f)?([._]|$)/i;
@@ -41,18 +41,9 @@ export interface SelectionFilter {
   isEligibleWeight(tensor: SafetensorsTensorInfo): boolean;
 }
 
-function compile(source: string | undefined, option: string): RegExp | undefined {
-  if (source === undefined || source === '') return undefined;
-  try {
-    return new RegExp(source);
-  } catch (err) {
-    throw new CompressError('bad-input', `The ${option} pattern ${JSON.stringify(source)} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 export function selectionFilter(selection: TensorSelection): SelectionFilter {
-  const include = compile(selection.include, 'include');
-  const exclude = compile(selection.exclude, 'exclude');
+  const include = selectionPattern(selection, 'include');
+  const exclude = selectionPattern(selection, 'exclude');
   const allowsName = (name: string) => (include === undefined || include.test(name)) && !(exclude?.test(name) ?? false);
   return {
     allowsName,
