@@ -181,50 +181,84 @@ export function numericModel(dist: FloatDistribution | IntDistribution): Numeric
  * to [(high - low) / min(100, n + 1), high - low] (Bergstra's "magic clip", which keeps dense
  * clusters from collapsing to spikes); the prior's sigma is the whole range.
  */
-export function univariateKernels(observations: readonly number[], low: number, high: number): { mus: number[]; sigmas: number[] } {
-  const mus = [...observations, 0.5 * (low + high)];
-  const m = mus.length;
+export function univariateKernels(observations: ArrayLike<number>, low: number, high: number): { mus: Float64Array; sigmas: Float64Array } {
+  const m = observations.length + 1;
+  const mus = new Float64Array(m);
+  mus.set(observations);
+  mus[m - 1] = 0.5 * (low + high);
   const order = stableOrder(mus);
-  const sorted = [low, ...order.map((i) => mus[i] as number), high];
-  const sortedSigmas: number[] = [];
-  for (let i = 1; i <= m; i++) {
-    sortedSigmas.push(Math.max((sorted[i] as number) - (sorted[i - 1] as number), (sorted[i + 1] as number) - (sorted[i] as number)));
-  }
-  if (sorted.length >= 4) {
-    sortedSigmas[0] = (sorted[2] as number) - (sorted[1] as number);
-    sortedSigmas[m - 1] = (sorted[m] as number) - (sorted[m - 1] as number);
-  }
+  // sorted[r + 1] is the r-th smallest centre; the range ends stand at either side.
+  const sorted = new Float64Array(m + 2);
+  sorted[0] = low;
+  for (let r = 0; r < m; r++) sorted[r + 1] = mus[order[r] as number] as number;
+  sorted[m + 1] = high;
   const range = high - low;
   const minSigma = range / Math.min(100, 1 + m);
-  const sigmas = new Array<number>(m);
-  order.forEach((i, rank) => {
-    sigmas[i] = Math.min(range, Math.max(minSigma, sortedSigmas[rank] as number));
-  });
+  const sigmas = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const i = r + 1;
+    const left = (sorted[i] as number) - (sorted[i - 1] as number);
+    const right = (sorted[i + 1] as number) - (sorted[i] as number);
+    // With two kernels or more, the outermost ones take their inner gap only.
+    const sigma = m >= 2 && r === 0 ? right : m >= 2 && r === m - 1 ? left : Math.max(left, right);
+    sigmas[order[r] as number] = Math.min(range, Math.max(minSigma, sigma));
+  }
   sigmas[m - 1] = range;
   return { mus, sigmas };
 }
 
+/** Scratch space for reading a double's bits (big-endian, whatever the platform). */
+const BITS = new DataView(new ArrayBuffer(8));
+
 /**
  * Indices of `values` in ascending order, ties in index order: the same as sorting the indices
- * with a comparator, but by the engine's native numeric sort plus a binary search per value,
- * several times faster at the thousand observations of g(x) in a long study.
+ * with a comparator. A least-significant-digit radix sort on the values' bits, one byte at a
+ * time: it is stable, so ties keep their index order, and it has no data-dependent branches,
+ * whereas a comparison sort of a thousand fresh values per dimension and ask (g(x) in a long
+ * study) spends most of its time in mispredicted comparisons (about 2.5x slower, measured).
  */
-function stableOrder(values: readonly number[]): number[] {
+function stableOrder(values: Float64Array): Int32Array {
   const m = values.length;
-  const sorted = Float64Array.from(values).sort();
-  const taken = new Int32Array(m);
-  const order = new Array<number>(m);
+  // Each value's bits as an unsigned 64-bit key (hi, lo) that sorts as the numbers do: flip
+  // every bit of a negative number, only the sign bit of a positive one. Adding 0 turns -0
+  // into +0, so the two zeros tie as they do under <.
+  const hi = new Uint32Array(m);
+  const lo = new Uint32Array(m);
   for (let i = 0; i < m; i++) {
-    const v = values[i] as number;
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sorted[mid] as number) < v) lo = mid + 1;
-      else hi = mid;
+    BITS.setFloat64(0, (values[i] as number) + 0);
+    const h = BITS.getUint32(0);
+    const l = BITS.getUint32(4);
+    const negative = (h & 0x80000000) !== 0;
+    hi[i] = negative ? ~h : h | 0x80000000;
+    lo[i] = negative ? ~l : l;
+  }
+  let order = new Int32Array(m);
+  let next = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  const starts = new Int32Array(256);
+  for (let pass = 0; pass < 8; pass++) {
+    const words = pass < 4 ? lo : hi;
+    const shift = 8 * (pass % 4);
+    starts.fill(0);
+    for (let i = 0; i < m; i++) {
+      const digit = ((words[i] as number) >>> shift) & 255;
+      starts[digit] = (starts[digit] as number) + 1;
     }
-    order[lo + (taken[lo] as number)] = i;
-    taken[lo] = (taken[lo] as number) + 1;
+    // A byte that every value shares (the exponent's, for values of one range) orders nothing.
+    if (starts[((words[0] as number) >>> shift) & 255] === m) continue;
+    let sum = 0;
+    for (let digit = 0; digit < 256; digit++) {
+      const count = starts[digit] as number;
+      starts[digit] = sum;
+      sum += count;
+    }
+    for (let i = 0; i < m; i++) {
+      const k = order[i] as number;
+      const digit = ((words[k] as number) >>> shift) & 255;
+      next[starts[digit] as number] = k;
+      starts[digit] = (starts[digit] as number) + 1;
+    }
+    [order, next] = [next, order];
   }
   return order;
 }

@@ -6,7 +6,7 @@
  * trap a single stateful generator falls into when it is recreated with the same seed).
  */
 import { Rng } from '../random/rng';
-import type { StudyView } from '../study/trial';
+import { type StudyView, hasParams } from '../study/trial';
 
 /** A 32-bit seed for a sampler constructed without one: different in every instance. */
 export function freshSeed(): number {
@@ -32,7 +32,7 @@ export function deriveSeed(base: number, ...parts: readonly (number | string)[])
  */
 export function proposalRng(seed: number, study: StudyView, key: string): Rng {
   let withParams = 0;
-  for (const t of study.trials) if (Object.keys(t.params).length > 0) withParams++;
+  for (const t of study.trials) if (hasParams(t)) withParams++;
   return new Rng(deriveSeed(seed, study.trials.length, withParams, key));
 }
 

@@ -125,11 +125,14 @@ export class TpeSampler implements Sampler {
     const modelled = space.parameters.filter((p) => singleValue(p.distribution) === undefined);
     const byName = new Map(modelled.map((p) => [p.name, p]));
     const order = modelled.map((p) => p.name);
-    // Trials mostly share a handful of parameter sets: decompose each distinct set once.
+    // Trials mostly share a handful of parameter sets: decompose each distinct set once. Runs
+    // of trials with the same names as the one before are skipped without building their key.
     const distinct = new Map<string, Set<string>>();
+    let previous: readonly string[] | undefined;
     for (const o of observations) {
-      if (o.stepKey === Infinity) continue;
+      if (o.stepKey === Infinity || (previous !== undefined && sameNames(o.trial.params, previous))) continue;
       const names = Object.keys(o.trial.params);
+      previous = names;
       const key = names.join('\u0000');
       if (!distinct.has(key)) distinct.set(key, new Set(names.filter((name) => byName.has(name))));
     }
@@ -167,35 +170,39 @@ export class TpeSampler implements Sampler {
    */
   private propose(study: StudyView, all: readonly TpeObservation[], dims: GroupDims, rng: Rng): Record<string, ParamValue> | undefined {
     const d = dims.names.length;
+    // The encoded values of the observations that hold the whole group, row by row.
     const held: TpeObservation[] = [];
-    const encoded: number[][] = [];
+    const encoded = new Float64Array(all.length * d);
     for (const o of all) {
-      const row: number[] = [];
-      for (let j = 0; j < d; j++) {
+      const row = held.length * d;
+      let j = 0;
+      for (; j < d; j++) {
         const x = encode(dims.dists[j] as Distribution, o.trial.params, dims.names[j] as string);
         if (x === undefined) break;
-        row.push(x);
+        encoded[row + j] = x;
       }
-      if (row.length !== d) continue;
-      held.push(o);
-      encoded.push(row);
+      if (j === d) held.push(o);
     }
     const n = finishedCount(held);
     if (n === 0) return undefined;
     const nBelow = Math.max(0, Math.min(n, Math.floor(this.gamma(n))));
     const isBelow = splitBelow(held, nBelow, study.directions.length);
 
-    // Chronological order within each group matters: the weights favour recent trials.
-    const below: number[][] = dims.names.map(() => []);
-    const above: number[][] = dims.names.map(() => []);
-    encoded.forEach((row, i) => {
+    // One column per parameter for each group. Chronological order within each group matters:
+    // the weights favour recent trials.
+    let belowCount = 0;
+    for (const b of isBelow) if (b) belowCount++;
+    const below = dims.names.map(() => new Float64Array(belowCount));
+    const above = dims.names.map(() => new Float64Array(held.length - belowCount));
+    for (let i = 0, b = 0, a = 0; i < held.length; i++) {
       const target = isBelow[i] ? below : above;
-      row.forEach((x, j) => (target[j] as number[]).push(x));
-    });
+      const at = isBelow[i] ? b++ : a++;
+      for (let j = 0; j < d; j++) (target[j] as Float64Array)[at] = encoded[i * d + j] as number;
+    }
     // A one-parameter group is univariate TPE, whose neighbour bandwidth adapts to the data.
     const bandwidth = d === 1 ? 'neighbour' : this.bandwidth;
-    const fit = (columns: number[][]): ParzenMixture =>
-      ParzenMixture.fit(dims.dists, columns, { priorWeight: this.priorWeight, weights: this.weights((columns[0] as number[]).length).slice(), bandwidth, kernels: this.kernels });
+    const fit = (columns: Float64Array[]): ParzenMixture =>
+      ParzenMixture.fit(dims.dists, columns, { priorWeight: this.priorWeight, weights: this.weights((columns[0] as Float64Array).length), bandwidth, kernels: this.kernels });
     const l = fit(below);
     const g = fit(above);
     const candidates = l.sample(rng, this.nEiCandidates);
@@ -230,14 +237,22 @@ export class TpeSampler implements Sampler {
  * (the search space was edited since that trial ran).
  */
 function encode(dist: Distribution, params: Readonly<Record<string, ParamValue>>, name: string): number | undefined {
-  if (!(name in params)) return undefined;
-  const value = params[name] as ParamValue;
+  // One lookup: a stored parameter value is never undefined, so undefined means absent.
+  const value = params[name];
+  if (value === undefined) return undefined;
   if (dist.type === 'categorical') {
     const index = dist.choices.findIndex((c) => jsonEquals(c, value));
     return index < 0 ? undefined : index;
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < dist.low || value > dist.high) return undefined;
   return value;
+}
+
+/** Whether `params` has exactly `names`, in that order (the order Object.keys gives). */
+function sameNames(params: Readonly<Record<string, ParamValue>>, names: readonly string[]): boolean {
+  let i = 0;
+  for (const name in params) if (name !== names[i++]) return false;
+  return i === names.length;
 }
 
 /** The only value of a distribution that admits one, else undefined. */

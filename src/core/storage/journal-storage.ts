@@ -94,6 +94,11 @@ export class JournalStorage {
    * steps per trial (20 trials x 5,000 steps: 15 s instead of 0.2 s).
    */
   private readonly freshStepMaps = new Set<ReadonlyMap<number, number>>();
+  /**
+   * Each study's trial list as last handed out, shared by every reader (a sampler reads it
+   * several times per ask) until an op is applied; never mutated.
+   */
+  private readonly trialLists = new Map<number, readonly FrozenTrial[]>();
 
   constructor(readonly backend: JournalBackend) {
     this.sync();
@@ -105,9 +110,12 @@ export class JournalStorage {
       for (const op of this.backend.readNew()) {
         this.opsRead++;
         this.apply(op);
+        // Also drops a list built during the op (its clash check), which predates the op's change.
+        this.trialLists.clear();
       }
     } finally {
       this.freshStepMaps.clear();
+      this.trialLists.clear();
     }
   }
 
@@ -218,8 +226,13 @@ export class JournalStorage {
     return t;
   }
 
-  studyTrials(studyId: number): FrozenTrial[] {
-    return this.studies.get(studyId)?.trialIds.map((id) => this.trials[id] as FrozenTrial) ?? [];
+  studyTrials(studyId: number): readonly FrozenTrial[] {
+    let list = this.trialLists.get(studyId);
+    if (list === undefined) {
+      list = this.studies.get(studyId)?.trialIds.map((id) => this.trials[id] as FrozenTrial) ?? [];
+      this.trialLists.set(studyId, list);
+    }
+    return list;
   }
 
   private write(...ops: Op[]): void {

@@ -34,6 +34,12 @@ export interface StudyView {
   readonly trials: readonly FrozenTrial[];
 }
 
+/** Whether a trial holds any parameter (Object.keys(params).length > 0, without building the list). */
+export function hasParams(trial: FrozenTrial): boolean {
+  for (const _ in trial.params) return true;
+  return false;
+}
+
 /** The last intermediate step of a trial, or undefined when it reported none. */
 export function lastStep(trial: FrozenTrial): number | undefined {
   let last: number | undefined;

@@ -3,7 +3,7 @@
  * ("above", g(x)) groups, after Optuna 3.1's _get_observation_pairs / _split_observation_pairs.
  */
 import type { FrozenTrial, StudyView } from '../../study/trial';
-import { lastStep } from '../../study/trial';
+import { hasParams, lastStep } from '../../study/trial';
 import { selectBestMultiObjective } from './multi-objective-split';
 
 export interface TpeObservation {
@@ -40,13 +40,13 @@ export function collectObservations(study: StudyView, options: ObservationOption
   for (const trial of study.trials) {
     if (trial.state === 'complete') {
       if (!trial.values || trial.values.length !== signs.length) continue;
-      const values = trial.values.map((v, i) => (signs[i] as number) * v);
-      out.push({ trial, stepKey: -Infinity, loss: single ? (values[0] as number) : NaN, values: single ? null : values });
+      if (single) out.push({ trial, stepKey: -Infinity, loss: sign * (trial.values[0] as number), values: null });
+      else out.push({ trial, stepKey: -Infinity, loss: NaN, values: trial.values.map((v, i) => (signs[i] as number) * v) });
     } else if (trial.state === 'pruned' && options.considerPrunedTrials && single) {
       const step = lastStep(trial);
       if (step === undefined) out.push({ trial, stepKey: 1, loss: 0, values: null });
       else out.push({ trial, stepKey: -step, loss: sign * (trial.intermediateValues.get(step) as number), values: null });
-    } else if (trial.state === 'running' && options.constantLiar && Object.keys(trial.params).length > 0) {
+    } else if (trial.state === 'running' && options.constantLiar && hasParams(trial)) {
       out.push({ trial, stepKey: Infinity, loss: Infinity, values: null });
     }
   }
@@ -70,8 +70,7 @@ export function splitBelow(observations: readonly TpeObservation[], nBelow: numb
   const isBelow = new Array<boolean>(observations.length).fill(false);
   if (nBelow <= 0) return isBelow;
   if (nObjectives === 1) {
-    const ranked = observations.map((_, i) => i).sort((i, j) => compare(observations[i] as TpeObservation, observations[j] as TpeObservation) || i - j);
-    for (const i of ranked.slice(0, nBelow)) isBelow[i] = true;
+    for (const i of bestIndices(observations, nBelow)) isBelow[i] = true;
     return isBelow;
   }
   const complete: number[] = [];
@@ -84,6 +83,31 @@ export function splitBelow(observations: readonly TpeObservation[], nBelow: numb
   );
   for (const c of chosen) isBelow[complete[c] as number] = true;
   return isBelow;
+}
+
+/** Above this many, bestIndices sorts the whole history rather than inserting into its shortlist. */
+const SHORTLIST_LIMIT = 64;
+
+/**
+ * Indices of the k best observations by (compare, then index), best first. TPE's below group
+ * (at most 25 by default) is far smaller than a long history, so one pass keeping a sorted
+ * shortlist replaces sorting every observation on every ask; a large k (a custom gamma) sorts
+ * instead, which bounds the worst case at n log n.
+ */
+function bestIndices(observations: readonly TpeObservation[], k: number): number[] {
+  const at = (i: number): TpeObservation => observations[i] as TpeObservation;
+  if (k > SHORTLIST_LIMIT) return observations.map((_, i) => i).sort((i, j) => compare(at(i), at(j)) || i - j).slice(0, k);
+  const best: number[] = [];
+  for (let i = 0; i < observations.length; i++) {
+    const o = at(i);
+    // Ties go to the earlier index: a newcomer must beat the worst kept one, and goes after its equals.
+    if (best.length === k && compare(o, at(best[k - 1] as number)) >= 0) continue;
+    let slot = best.length;
+    while (slot > 0 && compare(o, at(best[slot - 1] as number)) < 0) slot--;
+    best.splice(slot, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 function compare(a: TpeObservation, b: TpeObservation): number {

@@ -88,7 +88,7 @@ export class ParzenMixture {
    * Fits the mixture. `observations[d][i]` is observation i's value of dimension d, in the
    * parameter's own terms (the number itself, or a choice index for a categorical).
    */
-  static fit(dims: readonly MixtureDimension[], observations: readonly (readonly number[])[], settings: MixtureSettings): ParzenMixture {
+  static fit(dims: readonly MixtureDimension[], observations: readonly ArrayLike<number>[], settings: MixtureSettings): ParzenMixture {
     const n = observations[0]?.length ?? 0;
     if (settings.weights.length !== n || settings.weights.some((w) => !(w >= 0) || !Number.isFinite(w))) {
       throw new Error(`TPE weights must be ${n} finite non-negative numbers`);
@@ -111,34 +111,30 @@ export class ParzenMixture {
       const values = observations[d] ?? [];
       if (dist.type === 'categorical') return categoricalColumn(dist.choices.length, values, settings.priorWeight);
       const model = numericModel(dist);
-      const x = values.map(model.toModel);
+      const x = new Float64Array(n);
+      for (let i = 0; i < n; i++) x[i] = model.toModel(values[i] as number);
       const range = model.high - model.low;
-      let mus: number[];
-      let sigmas: number[];
+      let mus: Float64Array;
+      let sigmas: Float64Array;
       if (settings.bandwidth === 'neighbour') {
         ({ mus, sigmas } = univariateKernels(x, model.low, model.high));
       } else {
         // Optuna's multivariate rule: one Scott width, clipped by the magic clip, prior = range.
-        mus = [...x, 0.5 * (model.low + model.high)];
-        const width = Math.min(range, Math.max(range / Math.min(100, K), scott * range));
-        sigmas = mus.map((_, k) => (k === n ? range : width));
+        mus = new Float64Array(K);
+        mus.set(x);
+        mus[n] = 0.5 * (model.low + model.high);
+        sigmas = new Float64Array(K).fill(Math.min(range, Math.max(range / Math.min(100, K), scott * range)));
+        sigmas[n] = range;
       }
       const discrete = model.cell(dist.low) !== null;
-      const column: NumericColumn = {
-        kind: 'numeric',
-        model,
-        mus: Float64Array.from(mus),
-        sigmas: Float64Array.from(sigmas),
-        invSigmas: Float64Array.from(sigmas, (s) => 1 / s),
-        discrete,
-        log: dist.log,
-      };
+      const invSigmas = new Float64Array(K);
       for (let k = 0; k < K; k++) {
         const s = sigmas[k] as number;
+        invSigmas[k] = 1 / s;
         const logZ = inRangeLogMass(mus[k] as number, s, model.low, model.high);
         base[k] = (base[k] as number) - logZ - (discrete ? 0 : (peak ? 0 : Math.log(s)) + LOG_SQRT_2PI);
       }
-      return column;
+      return { kind: 'numeric', model, mus, sigmas, invSigmas, discrete, log: dist.log };
     });
     return new ParzenMixture(columns, cumulative, base);
   }
@@ -220,12 +216,23 @@ function addDiscrete(acc: Float64Array, c: NumericColumn, v: number): void {
   }
 }
 
+/**
+ * exp() of anything below this is exactly 0 (below half the smallest subnormal, e^-745.13), so
+ * such terms can be skipped without changing a bit of the result.
+ */
+const EXP_UNDERFLOW = -746;
+
 function logSumExp(acc: Float64Array): number {
   let max = -Infinity;
   for (let k = 0; k < acc.length; k++) if ((acc[k] as number) > max) max = acc[k] as number;
   if (max === -Infinity) return -Infinity;
+  // Most of a long history's kernels are far from any one candidate: skipping their exp(),
+  // which would add exactly 0, saves most of this loop's time.
   let sum = 0;
-  for (let k = 0; k < acc.length; k++) sum += Math.exp((acc[k] as number) - max);
+  for (let k = 0; k < acc.length; k++) {
+    const t = (acc[k] as number) - max;
+    if (!(t < EXP_UNDERFLOW)) sum += Math.exp(t);
+  }
   return max + Math.log(sum);
 }
 
@@ -246,6 +253,8 @@ function inRangeLogMass(mu: number, sigma: number, low: number, high: number): n
 /** P(Z > t) for t >= 0, by Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7 / 2). */
 function upperTail(t: number): number {
   const x = t * Math.SQRT1_2;
+  // Kernels far from this end: exp(-x^2) would be exactly 0 (see EXP_UNDERFLOW), and so the tail.
+  if (-x * x < EXP_UNDERFLOW) return 0;
   const u = 1 / (1 + 0.3275911 * x);
   const poly = u * (0.254829592 + u * (-0.284496736 + u * (1.421413741 + u * (-1.453152027 + u * 1.061405429))));
   return 0.5 * poly * Math.exp(-x * x);
@@ -270,7 +279,7 @@ function drawTruncated(rng: Rng, mu: number, sigma: number, low: number, high: n
  * Optuna's categorical kernels: each observation's row starts at priorWeight / (n + 1) per
  * choice plus 1 on its own choice, normalised; the prior's row is uniform.
  */
-function categoricalColumn(nChoices: number, values: readonly number[], priorWeight: number): CategoricalColumn {
+function categoricalColumn(nChoices: number, values: ArrayLike<number>, priorWeight: number): CategoricalColumn {
   const n = values.length;
   const probs = new Float64Array((n + 1) * nChoices);
   const fill = priorWeight / (n + 1);
