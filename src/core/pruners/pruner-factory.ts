@@ -1,5 +1,6 @@
 /** Pruners by the names a study file or the command line uses. */
 import { type AshaPrunerOptions, AshaPruner } from './asha';
+import { type ExtrapolationPrunerOptions, ExtrapolationPruner } from './extrapolation';
 import { type HyperbandPrunerOptions, HyperbandPruner } from './hyperband';
 import { type MedianPrunerOptions, MedianPruner } from './median';
 import { NopPruner } from './nop';
@@ -9,7 +10,7 @@ import type { Pruner } from './pruner';
 import { PrunerError } from './pruner-error';
 import { type ThresholdPrunerOptions, ThresholdPruner } from './threshold';
 
-export const PRUNER_NAMES = ['none', 'median', 'percentile', 'asha', 'hyperband', 'threshold', 'patient'] as const;
+export const PRUNER_NAMES = ['none', 'median', 'percentile', 'asha', 'hyperband', 'threshold', 'patient', 'extrapolate'] as const;
 
 export type PrunerName = (typeof PRUNER_NAMES)[number];
 
@@ -18,7 +19,8 @@ export type PrunerOptions = MedianPrunerOptions &
   Omit<AshaPrunerOptions, 'minResource'> &
   Omit<HyperbandPrunerOptions, 'minResource'> &
   ThresholdPrunerOptions &
-  PatientPrunerOptions & {
+  PatientPrunerOptions &
+  ExtrapolationPrunerOptions & {
     /** asha: a step count or 'auto'; hyperband: a step count. */
     readonly minResource?: number | 'auto';
     /** percentile: keep trials in the best `percentile` percent (default 25). */
@@ -37,6 +39,7 @@ const OPTIONS_BY_PRUNER: Record<PrunerName, readonly (keyof PrunerOptions)[]> = 
   hyperband: ['minResource', 'maxResource', 'reductionFactor', 'bootstrapCount'],
   threshold: ['lower', 'upper', 'nWarmupSteps', 'intervalSteps'],
   patient: ['patience', 'minDelta', 'wrapped'],
+  extrapolate: ['nStartupTrials', 'warmupFraction', 'sigmas'],
 };
 
 export function isPrunerName(value: unknown): value is PrunerName {
@@ -84,5 +87,7 @@ export function createPruner(name: PrunerName | (string & {}), options: PrunerOp
       }
       return new PatientPruner(options, wrapped === undefined || wrapped === 'none' ? undefined : createPruner(wrapped));
     }
+    case 'extrapolate':
+      return new ExtrapolationPruner(options);
   }
 }

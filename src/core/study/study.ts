@@ -16,7 +16,7 @@ import { createSearchSpace, isActive, parseSearchSpace, searchSpaceToJson } from
 import type { Sampler } from '../samplers/sampler';
 import { DEFAULT_SAMPLER, type SamplerName, createSampler } from '../samplers/sampler-factory';
 import type { Pruner } from '../pruners/pruner';
-import { createPruner } from '../pruners/pruner-factory';
+import { type PrunerName, createPruner } from '../pruners/pruner-factory';
 import type { JournalBackend } from '../storage/journal-backend';
 import { MemoryJournal } from '../storage/journal-backend';
 import { FileJournal } from '../storage/file-journal';
@@ -33,8 +33,7 @@ function feasible(trial: FrozenTrial): boolean {
   return c === null || isFeasible(c);
 }
 
-export type { SamplerName };
-export type PrunerName = 'none' | 'median' | 'asha';
+export type { PrunerName, SamplerName };
 
 export interface StudyOptions {
   /** A parsed space, or the study-file form `{ lr: { type: 'float', low, high, log: true }, ... }`. */

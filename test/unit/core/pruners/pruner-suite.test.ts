@@ -56,6 +56,7 @@ const SUITE: Record<PrunerName, { options: PrunerOptions; prunes: boolean; compa
   hyperband: { options: { minResource: 1, maxResource: 2 }, prunes: true, comparative: true },
   threshold: { options: { upper: 20 }, prunes: true, comparative: false },
   patient: { options: { patience: 2, wrapped: 'median' }, prunes: false, comparative: true },
+  extrapolate: { options: {}, prunes: true, comparative: true },
 };
 
 for (const name of PRUNER_NAMES) {
@@ -123,7 +124,7 @@ for (const name of PRUNER_NAMES) {
 test('an unknown pruner name is an error that lists the valid names', () => {
   assert.throws(
     () => createPruner('successive-halving'),
-    (err: unknown) => PrunerError.is(err, 'unknown-pruner') && /"none", "median", "percentile", "asha", "hyperband", "threshold", "patient"/.test(err.message),
+    (err: unknown) => PrunerError.is(err, 'unknown-pruner') && /"none", "median", "percentile", "asha", "hyperband", "threshold", "patient", "extrapolate"/.test(err.message),
   );
 });
 
