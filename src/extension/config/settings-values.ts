@@ -30,11 +30,12 @@ export const DEFAULT_SETTINGS: TunekitSettings = {
   gpus: 'auto',
   gpusPerTrial: 1,
   defaultSampler: DEFAULT_SAMPLER,
-  defaultPruner: 'median',
+  defaultPruner: 'extrapolate',
 };
 
 const SAMPLERS: readonly SamplerName[] = SAMPLER_NAMES;
-const PRUNERS: readonly PrunerName[] = ['none', 'median', 'asha'];
+/** The pruners that work without options (threshold needs its bounds; patient wraps another). */
+const PRUNERS: readonly PrunerName[] = ['none', 'extrapolate', 'median', 'percentile', 'asha', 'hyperband'];
 
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 /** `auto`, `none`, or comma-separated GPU indices: what `tunekit tune --gpus` accepts. */

@@ -22,7 +22,7 @@ test('every setting in package.json is read, with the same default', () => {
     assert.deepEqual(declared[`tunekit.${key}`]?.default, value, `tunekit.${key}`);
   }
   assert.deepEqual([...(declared['tunekit.defaultSampler']?.enum ?? [])].sort(), [...SAMPLER_NAMES].sort());
-  assert.deepEqual([...(declared['tunekit.defaultPruner']?.enum ?? [])].sort(), ['asha', 'median', 'none']);
+  assert.deepEqual([...(declared['tunekit.defaultPruner']?.enum ?? [])].sort(), ['asha', 'extrapolate', 'hyperband', 'median', 'none', 'percentile']);
 });
 
 test('values of the wrong type or range fall back to the default', () => {
