@@ -1,10 +1,13 @@
 /**
  * The synthetic training runs of the pruning bench, mirrored in pruning_curves.py. A trial's
- * loss at step t falls from 2.5 towards a floor set by its hyperparameters, at a speed set by
- * its learning rate, plus noise that is a fixed function of (params, step):
- *   loss(t) = floor + (2.5 - floor) * exp(-rate * (t + 1)) + 0.01 * noise(params, t)
+ * loss at step t falls from 3 towards a floor set by its hyperparameters, at a speed set by
+ * its learning rate, plus noise that is a fixed function of (params, step), larger early on:
+ *   exponential: loss(t) = floor + (3 - floor) * exp(-rate * (t + 1))          + noise
+ *   power-law:   loss(t) = floor + (3 - floor) * (1 + 2 * rate * (t + 1))^-1.5  + noise
  * A high learning rate converges fast to a poor floor and a moderate one slowly to the best
- * floor, so curves cross: the case where pruning on early values goes wrong.
+ * floor, so curves cross: the case where pruning on early values goes wrong. Two shapes, so a
+ * pruner that models curves is not judged on the one family it might happen to assume; the
+ * power law is the shape deep-learning curves usually have, and it has not settled by step 100.
  */
 import { createSearchSpace } from '../../src/core/space/search-space';
 import type { ParamValue } from '../../src/core/space/distributions';
@@ -36,8 +39,13 @@ export function curveNoise(p: Readonly<Record<string, ParamValue>>, step: number
   return 2 * (s - Math.floor(s)) - 1;
 }
 
-export function curveLoss(p: Readonly<Record<string, ParamValue>>, step: number): number {
+export const CURVE_SHAPES = ['exponential', 'power-law'] as const;
+
+export type CurveShape = (typeof CURVE_SHAPES)[number];
+
+export function curveLoss(p: Readonly<Record<string, ParamValue>>, step: number, shape: CurveShape = 'exponential'): number {
   const floor = curveFloor(p);
-  const e = Math.exp(-curveRate(p) * (step + 1));
+  const rate = curveRate(p);
+  const e = shape === 'exponential' ? Math.exp(-rate * (step + 1)) : (1 + 2 * rate * (step + 1)) ** -1.5;
   return floor + (3 - floor) * e + (0.002 + 0.03 * e) * curveNoise(p, step);
 }

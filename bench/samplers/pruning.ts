@@ -1,6 +1,6 @@
 /**
- * The pruning half of the bench: 100 trials of the learning-curve task (learning-curves.ts)
- * under each pruner, Tunekit's and Optuna's, with the same TPE sampler settings. Compute spent
+ * The pruning half of the bench: 100 trials of the learning-curve task (learning-curves.ts), in
+ * each curve shape, under each pruner, Tunekit's and Optuna's (which has no extrapolation), with the same TPE sampler settings. Compute spent
  * is the number of steps run; the result is the best final loss of a trial that ran to the end.
  */
 import type { ParamValue } from '../../src/core/space/distributions';
@@ -8,7 +8,7 @@ import { PRUNER_NAMES, type PrunerOptions, createPruner } from '../../src/core/p
 import type { Pruner } from '../../src/core/pruners/pruner';
 import { TpeSampler } from '../../src/core/samplers/tpe';
 import { createStudy } from '../../src/core/study/study';
-import { CURVE_SPACE, CURVE_STEPS, curveLoss } from './learning-curves';
+import { CURVE_SPACE, CURVE_STEPS, type CurveShape, curveLoss } from './learning-curves';
 import { quantile } from './report';
 
 export const PRUNING_TRIALS = 100;
@@ -39,6 +39,7 @@ export interface PruningRow {
 }
 
 export interface PruningSummary {
+  readonly shape: CurveShape;
   readonly trials: number;
   readonly steps: number;
   readonly seeds: number;
@@ -53,7 +54,7 @@ export interface PruningRun {
   readonly pruned: number;
 }
 
-export function runPruned(spec: string, seed: number): PruningRun {
+export function runPruned(spec: string, seed: number, shape: CurveShape): PruningRun {
   const study = createStudy({ space: CURVE_SPACE, sampler: new TpeSampler({ seed }), pruner: pruner(spec) });
   let best = Infinity;
   let steps = 0;
@@ -63,7 +64,7 @@ export function runPruned(spec: string, seed: number): PruningRun {
     let value = NaN;
     let stopped = false;
     for (let step = 0; step < CURVE_STEPS; step++) {
-      value = curveLoss(t.params, step);
+      value = curveLoss(t.params, step, shape);
       steps++;
       study.report(t.number, step, value);
       if (study.shouldPrune(t.number)) {
@@ -94,6 +95,7 @@ function summarise(name: string, runs: readonly PruningRun[]): PruningRow {
 }
 
 export async function runPruningBench(options: {
+  shape: CurveShape;
   seeds: readonly number[];
   pool: { run<T>(work: () => Promise<T>): Promise<T> };
   optuna: ((job: Record<string, unknown>) => Promise<unknown>) | null;
@@ -102,9 +104,9 @@ export async function runPruningBench(options: {
 }): Promise<PruningSummary> {
   const optunaPruners = ['none', 'median', 'percentile', 'asha', 'hyperband', 'threshold', 'patient', ...VARIANTS];
   const point: Record<string, ParamValue> = { lr: 0.003, width: 100, dropout: 0.31 };
-  const curveCheck = [0, 7, 99].map((step) => ({ params: point, step, value: curveLoss(point, step) }));
+  const curveCheck = [0, 7, 99].map((step) => ({ params: point, step, value: curveLoss(point, step, options.shape) }));
   const optunaPromise = options.optuna
-    ? options.pool.run(() => (options.optuna as (job: Record<string, unknown>) => Promise<unknown>)({ kind: 'pruning', pruners: optunaPruners, seeds: options.seeds, trials: PRUNING_TRIALS, curveCheck }))
+    ? options.pool.run(() => (options.optuna as (job: Record<string, unknown>) => Promise<unknown>)({ kind: 'pruning', shape: options.shape, pruners: optunaPruners, seeds: options.seeds, trials: PRUNING_TRIALS, curveCheck }))
     : Promise.resolve(null);
   const specs = [...PRUNER_NAMES, ...VARIANTS];
   const runs = await Promise.all(specs.map((spec) => Promise.all(options.seeds.map((seed) => options.pool.run(() => options.runOne(spec, seed))))));
@@ -112,5 +114,5 @@ export async function runPruningBench(options: {
   const optuna = (await optunaPromise) as Record<string, PruningRun[]> | null;
   if (optuna) for (const [name, runs] of Object.entries(optuna)) rows.push(summarise(`optuna-${name}`, runs));
   const reference = rows.find((r) => r.pruner === 'none') as PruningRow;
-  return { trials: PRUNING_TRIALS, steps: CURVE_STEPS, seeds: options.seeds.length, reference: { best: reference.medianBest, steps: reference.medianSteps }, rows };
+  return { shape: options.shape, trials: PRUNING_TRIALS, steps: CURVE_STEPS, seeds: options.seeds.length, reference: { best: reference.medianBest, steps: reference.medianSteps }, rows };
 }

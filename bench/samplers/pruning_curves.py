@@ -22,9 +22,12 @@ def noise(p, step):
     return 2 * (s - math.floor(s)) - 1
 
 
-def loss(p, step):
+def loss(p, step, shape="exponential"):
     f = floor(p)
-    e = math.exp(-rate(p) * (step + 1))
+    if shape == "exponential":
+        e = math.exp(-rate(p) * (step + 1))
+    else:
+        e = (1 + 2 * rate(p) * (step + 1)) ** -1.5
     return f + (3 - f) * e + (0.002 + 0.03 * e) * noise(p, step)
 
 
@@ -53,8 +56,9 @@ def make_pruner(name):
 
 
 def pruning_job(job):
+    shape = job.get("shape", "exponential")
     for item in job.get("curveCheck", []):
-        got = loss(item["params"], item["step"])
+        got = loss(item["params"], item["step"], shape)
         if not math.isclose(got, item["value"], rel_tol=1e-9, abs_tol=1e-9):
             raise SystemExit(f"pruning_curves: loss disagrees with learning-curves.ts at {item}: {got}")
     space = {
@@ -72,7 +76,7 @@ def pruning_job(job):
                 trial = study.ask(space)
                 value = None
                 for step in range(STEPS):
-                    value = loss(trial.params, step)
+                    value = loss(trial.params, step, shape)
                     steps += 1
                     trial.report(value, step)
                     if trial.should_prune():

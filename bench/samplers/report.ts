@@ -92,7 +92,7 @@ function pruningTable(p: PruningSummary): Table {
     String(Math.round(r.medianPruned)),
   ]);
   return {
-    title: `Pruning: learning-curve task (${p.trials} trials x ${p.steps} steps, TPE sampler, ${p.seeds} seeds, lower is better)`,
+    title: `Pruning: learning-curve task, ${p.shape} curves (${p.trials} trials x ${p.steps} steps, TPE sampler, ${p.seeds} seeds, lower is better)`,
     head: ['pruner', 'median best final', 'vs no pruning', 'median steps run', 'compute vs no pruning', 'median pruned'],
     body,
   };
@@ -112,13 +112,13 @@ function markdown(t: Table): string {
 export function formatTables(input: {
   rows: readonly ProblemRow[];
   timing: readonly TimingRow[];
-  pruning: PruningSummary | null;
+  pruning: readonly PruningSummary[];
   header: string;
   optunaNote: string | null;
 }): { text: string; markdown: string } {
   const tables = input.rows.map(problemTable);
   if (input.timing.length > 0) tables.push(timingTable(input.timing));
-  if (input.pruning) tables.push(pruningTable(input.pruning));
+  for (const p of input.pruning) tables.push(pruningTable(p));
   const note = input.optunaNote ? `\n${input.optunaNote}\n` : '';
   return {
     text: `${input.header}${note}${tables.map(text).join('\n')}`,

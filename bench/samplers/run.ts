@@ -19,6 +19,7 @@ import { Rng } from '../../src/core/random/rng';
 import { sampleUniform } from '../../src/core/samplers/random';
 import type { ParamValue } from '../../src/core/space/distributions';
 import { defaultSamplerSpecs, isMultiObjectiveCapable } from './bench-samplers';
+import { CURVE_SHAPES } from './learning-curves';
 import { PROBLEMS, type Problem } from './problems';
 import { type PruningSummary, runPruned, runPruningBench } from './pruning';
 import type { PruningTask } from './worker';
@@ -210,12 +211,13 @@ async function main(): Promise<void> {
     }
   }
 
-  const pruningPromise: Promise<PruningSummary | null> = args['no-pruning'] ? Promise.resolve(null) : runPruningBench({
+  const pruningPromise: Promise<PruningSummary[]> = args['no-pruning'] ? Promise.resolve([]) : Promise.all(CURVE_SHAPES.map((shape) => runPruningBench({
+        shape,
         seeds,
         pool,
         optuna: skipOptuna ? null : runOptuna,
-        runOne: (spec, seed) => (jobs === 1 ? Promise.resolve(runPruned(spec, seed)) : workers.run({ pruning: spec, seed })),
-      });
+        runOne: (spec, seed) => (jobs === 1 ? Promise.resolve(runPruned(spec, seed, shape)) : workers.run({ pruning: spec, seed, shape })),
+      })));
 
   const results = await Promise.all(tunekitRuns);
   const optuna = await Promise.all(optunaRuns);
