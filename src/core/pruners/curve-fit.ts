@@ -36,8 +36,16 @@ export interface CurvePrior {
 export interface CurveFit {
   /** Predicted value at the horizon. */
   readonly prediction: number;
-  /** Its standard error; Infinity when the data cannot pin it down. */
+  /** Its standard error at the best fit (the delta method); Infinity when the data cannot pin it down. */
   readonly standardError: number;
+  /**
+   * The lowest value at the horizon that the data leave plausible at `sigmas` standard errors:
+   * the delta method's bound, and that of every other curve shape on the grid that fits the
+   * points within sigmas^2 of the best fit. The linearised error alone is blind where the best
+   * fit has flattened out (its forecast no longer moves with the shape), and a noisy run is
+   * consistent with slower shapes the best fit does not show.
+   */
+  lowerBound(sigmas: number): number;
   /** The fitted (ln c, ln alpha), to build a prior from. */
   readonly shape: readonly [number, number];
   /** Residual variance of this fit (its own points only). */
@@ -50,14 +58,23 @@ const GRID = 12;
 const LN_ALPHA_RANGE: readonly [number, number] = [Math.log(0.05), Math.log(100)];
 const MAX_ITERATIONS = 50;
 
+/** Noise variance from second differences (var(y[k+1] - 2y[k] + y[k-1]) = 6 sigma^2 for white noise); 0 below 3 points. */
+function secondDifferenceVariance(values: readonly number[]): number {
+  if (values.length < 3) return 0;
+  let sum = 0;
+  for (let k = 1; k < values.length - 1; k++) sum += ((values[k + 1] as number) - 2 * (values[k] as number) + (values[k - 1] as number)) ** 2;
+  return sum / (6 * (values.length - 2));
+}
+
 /**
  * Fits the curve through (steps[i], values[i]) (steps increasing) and predicts it at `horizon`.
- * Needs at least 5 points without a prior (one degree of freedom for the noise); with one, 2
- * (the prior pins the shape, the points the level and scale).
+ * Needs at least 5 points without a prior (one degree of freedom for the noise); with one, 3
+ * (the prior pins the shape, the points the level and scale, and their second difference
+ * gives a first reading of the noise).
  */
 export function fitLearningCurve(steps: readonly number[], values: readonly number[], horizon: number, prior?: CurvePrior): CurveFit | undefined {
   const n = steps.length;
-  if (n < (prior ? 2 : 5) || values.length !== n) return undefined;
+  if (n < (prior ? 3 : 5) || values.length !== n) return undefined;
   const t0 = steps[0] as number;
   // Up to c = 100 x the run length the curve is indistinguishable from an exponential.
   const lnCMax = Math.log(100 * (horizon - t0 + 1));
@@ -69,7 +86,16 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
     return sum;
   };
 
-  let p = gridStart(steps, values, t0, lnCMax, objective);
+  const grid = gridFits(steps, values, t0, horizon, lnCMax);
+  let p: Params | undefined;
+  let startValue = Infinity;
+  for (const cell of grid) {
+    const value = objective(cell.params);
+    if (value < startValue) {
+      startValue = value;
+      p = cell.params;
+    }
+  }
   if (p === undefined) return undefined;
   let current = objective(p);
   let lambda = 1e-3;
@@ -110,16 +136,40 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
   const residualVariance = residualSumOfSquares(p, steps, values, t0) / Math.max(1, n - 4);
   // With a prior the noise is the study's, unless this trial is visibly noisier (and has the
   // points to show it).
-  const noiseVariance = prior ? Math.max(prior.noiseVariance, n > 12 ? residualVariance : 0) : residualVariance;
+  // The noise is the larger of the study's and this trial's own: runs differ in how noisy they
+  // are (momentum SGD jumps about, a large batch does not), and a noisy run read with a calm
+  // run's noise looks far more certain than it is. With few points the trial's own noise comes
+  // from second differences, which need no model.
+  const ownVariance = n >= 8 ? residualVariance : secondDifferenceVariance(values);
+  // Never below a millionth of the values' scale: an exactly fitted curve is still not certain.
+  const scale = Math.max(...values.map(Math.abs), Number.MIN_VALUE);
+  const noiseVariance = Math.max(prior ? prior.noiseVariance : residualVariance, ownVariance, (1e-6 * scale) ** 2);
   const { jtj } = normalEquations(p, steps, values, t0, noiseVariance > 0 ? 1 / noiseVariance : 1e300);
   if (prior) for (let i = 0; i < 2; i++) (jtj[2 + i] as number[])[2 + i] = ((jtj[2 + i] as number[])[2 + i] as number) + 1 / (prior.sd[i] as number) ** 2;
   const atHorizon = evaluate(p, horizon, t0);
   const v = solve(jtj, atHorizon.gradient);
   const variance = v === undefined ? Infinity : atHorizon.gradient.reduce((sum, g, i) => sum + g * (v[i] as number), 0);
+  const standardError = Number.isFinite(variance) && variance >= 0 ? Math.sqrt(variance) : Infinity;
+
+  // Misfit of a curve in units of the noise, with the prior's penalty: what "plausible" is measured in.
+  const penalty = (lnC: number, lnAlpha: number): number =>
+    prior === undefined ? 0 : ((lnC - prior.mean[0]) / prior.sd[0]) ** 2 + ((lnAlpha - prior.mean[1]) / prior.sd[1]) ** 2;
+  const best = p;
+  const bestMisfit = residualSumOfSquares(best, steps, values, t0) / noiseVariance + penalty(best[2], best[3]);
+  const cells = grid.map((cell) => ({ ...cell, misfit: cell.sse / noiseVariance + penalty(cell.params[2], cell.params[3]) }));
+  const minMisfit = Math.min(bestMisfit, ...cells.map((c) => c.misfit));
   return {
     prediction: atHorizon.value,
-    standardError: Number.isFinite(variance) && variance >= 0 ? Math.sqrt(variance) : Infinity,
-    shape: [p[2], p[3]],
+    standardError,
+    lowerBound(sigmas: number): number {
+      let bound = atHorizon.value - sigmas * standardError;
+      for (const cell of cells) {
+        if (cell.misfit > minMisfit + sigmas * sigmas) continue;
+        bound = Math.min(bound, cell.prediction - sigmas * Math.sqrt(noiseVariance * cell.predictionVariance));
+      }
+      return bound;
+    },
+    shape: [best[2], best[3]],
     residualVariance,
   };
 }
@@ -157,39 +207,51 @@ function normalEquations(p: Params, steps: readonly number[], values: readonly n
   return { jtj, jtr };
 }
 
-/** The best grid point over (ln c, ln alpha), with a and b fitted exactly by least squares. */
-function gridStart(steps: readonly number[], values: readonly number[], t0: number, lnCMax: number, objective: (p: Params) => number): Params | undefined {
+interface GridCell {
+  /** The shape of the cell with a and b fitted exactly by least squares. */
+  readonly params: Params;
+  readonly sse: number;
+  /** The cell's forecast at the horizon, and its variance per unit noise variance (from a and b). */
+  readonly prediction: number;
+  readonly predictionVariance: number;
+}
+
+/** Every shape on a grid over (ln c, ln alpha), each with a and b solved exactly. */
+function gridFits(steps: readonly number[], values: readonly number[], t0: number, horizon: number, lnCMax: number): GridCell[] {
   const n = steps.length;
-  let best: Params | undefined;
-  let bestValue = Infinity;
+  const cells: GridCell[] = [];
+  const g = new Float64Array(n);
   for (let i = 0; i <= GRID; i++) {
     const lnC = (lnCMax * i) / GRID;
     for (let j = 0; j <= GRID; j++) {
       const lnAlpha = LN_ALPHA_RANGE[0] + ((LN_ALPHA_RANGE[1] - LN_ALPHA_RANGE[0]) * j) / GRID;
+      const shape: Params = [0, 1, lnC, lnAlpha];
       let sg = 0;
       let sgg = 0;
       let sy = 0;
       let sgy = 0;
       for (let k = 0; k < n; k++) {
-        const g = evaluate([0, 1, lnC, lnAlpha], steps[k] as number, t0).value;
+        const gk = evaluate(shape, steps[k] as number, t0).value;
         const y = values[k] as number;
-        sg += g;
-        sgg += g * g;
+        g[k] = gk;
+        sg += gk;
+        sgg += gk * gk;
         sy += y;
-        sgy += g * y;
+        sgy += gk * y;
       }
       const det = n * sgg - sg * sg;
+      // The shape is flat over these steps: a and b cannot be told apart.
       if (!(det > 1e-12 * n * sgg)) continue;
       const b = (n * sgy - sg * sy) / det;
-      const candidate: Params = [(sy - b * sg) / n, b, lnC, lnAlpha];
-      const value = objective(candidate);
-      if (value < bestValue) {
-        bestValue = value;
-        best = candidate;
-      }
+      const a = (sy - b * sg) / n;
+      let sse = 0;
+      for (let k = 0; k < n; k++) sse += ((values[k] as number) - a - b * (g[k] as number)) ** 2;
+      const gT = evaluate(shape, horizon, t0).value;
+      // var(a + b gT) / noise = [1 gT] (X'X)^-1 [1 gT]' with X'X = [[n, sg], [sg, sgg]].
+      cells.push({ params: [a, b, lnC, lnAlpha], sse, prediction: a + b * gT, predictionVariance: (sgg - 2 * gT * sg + gT * gT * n) / det });
     }
   }
-  return best;
+  return cells;
 }
 
 /** Solves the 4x4 system by Gaussian elimination with partial pivoting; undefined if singular. */

@@ -32,7 +32,7 @@ export interface ExtrapolationPrunerOptions {
   readonly nStartupTrials?: number;
   /** No pruning before this fraction of the full run (default 0.1). */
   readonly warmupFraction?: number;
-  /** Standard errors of optimism granted to the forecast (default 2): larger prunes later. */
+  /** Standard errors of optimism granted to the forecast (default 1.5): larger prunes later. */
   readonly sigmas?: number;
 }
 
@@ -57,7 +57,7 @@ export class ExtrapolationPruner implements Pruner {
   constructor(options: ExtrapolationPrunerOptions = {}) {
     this.nStartupTrials = checkInteger('nStartupTrials', options.nStartupTrials ?? 5, 1);
     this.warmupFraction = options.warmupFraction ?? 0.1;
-    this.sigmas = options.sigmas ?? 2;
+    this.sigmas = options.sigmas ?? 1.5;
     if (!(typeof this.warmupFraction === 'number' && this.warmupFraction >= 0 && this.warmupFraction < 1)) {
       throw new PrunerError('invalid-option', `warmupFraction must be a number in [0, 1), got ${JSON.stringify(options.warmupFraction)}`, 'warmupFraction');
     }
@@ -91,8 +91,8 @@ export class ExtrapolationPruner implements Pruner {
     // A trial already at or below the best cannot be shown to end worse than it.
     if (Math.min(...values) <= incumbent) return false;
     const fit = fitLearningCurve(steps, values, horizon, this.prior(completed, horizon, sign));
-    if (fit === undefined || !Number.isFinite(fit.standardError)) return false;
-    return fit.prediction - this.sigmas * fit.standardError > incumbent;
+    if (fit === undefined) return false;
+    return fit.lowerBound(this.sigmas) > incumbent;
   }
 
   /** Where the finished curves' shapes cluster, and how noisy their reports are. */

@@ -83,6 +83,13 @@ test('keeps a slow starter that ends best, which the median pruner stops', () =>
   assert.notEqual(firstPrunedStep(createPruner('median'), crossingHistory(), slowBest), undefined, 'the median pruner judges by the early ranks, so it stops this run');
 });
 
+test('reads a noisy run with its own noise, not the calm finished runs\' (momentum SGD that ends best)', () => {
+  // Jumps of +-0.15 around a slow decline from 1.3 to 0.6: early points sit well above the best
+  // finished value (0.8), and only the run's own noise says how little they prove.
+  const noisy = Array.from({ length: STEPS }, (_, t) => 0.6 + 0.7 * Math.exp(-0.03 * t) + 0.15 * noise(21, t));
+  assert.equal(firstPrunedStep(createPruner('extrapolate'), crossingHistory(), noisy), undefined);
+});
+
 test('stops a fast starter that settles above the best long before the end', () => {
   const step = firstPrunedStep(createPruner('extrapolate'), crossingHistory(), exponential(1.3, 0.15, 12));
   assert.ok(step !== undefined && step <= 40, `pruned at step ${step}`);
