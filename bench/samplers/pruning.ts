@@ -25,7 +25,7 @@ const PRESETS: Record<string, PrunerOptions> = {
  */
 const VARIANTS: readonly string[] = ['median{"nWarmupSteps":20}', 'asha{"minResource":20}', 'hyperband{"minResource":20}'];
 
-function pruner(spec: string): Pruner {
+export function pruner(spec: string): Pruner {
   const brace = spec.indexOf('{');
   if (brace < 0) return createPruner(spec, PRESETS[spec] ?? {});
   return createPruner(spec.slice(0, brace), JSON.parse(spec.slice(brace)) as PrunerOptions);

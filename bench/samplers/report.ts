@@ -1,6 +1,7 @@
 /** The sampler bench's tables, as aligned text for the terminal and as Markdown for the README. */
 import type { Problem } from './problems';
 import type { PruningSummary } from './pruning';
+import type { ReplaySummary } from './pruning-replay';
 
 export interface ProblemRow {
   readonly problem: Problem;
@@ -98,6 +99,23 @@ function pruningTable(p: PruningSummary): Table {
   };
 }
 
+function replayTable(p: ReplaySummary): Table {
+  const body = p.rows.map((r) => [
+    r.pruner,
+    fmt(r.medianBest),
+    `${(((r.medianBest - p.reference.best) / Math.abs(p.reference.best)) * 100).toFixed(2)}%`,
+    String(Math.round(r.medianSteps)),
+    `${((r.medianSteps / p.reference.steps) * 100).toFixed(1)}%`,
+    String(Math.round(r.medianPruned)),
+    String(Math.round(r.medianWrong)),
+  ]);
+  return {
+    title: `Pruning: recorded curves, ${p.runs} real runs of ${p.steps} epochs replayed in ${p.seeds} orders (lower is better; ${p.source})`,
+    head: ['pruner', 'median best final', 'vs no pruning', 'median steps run', 'compute vs no pruning', 'median pruned', 'median wrong prunes'],
+    body,
+  };
+}
+
 function text(t: Table): string {
   const rows = [t.head, ...t.body];
   const widths = t.head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -113,12 +131,14 @@ export function formatTables(input: {
   rows: readonly ProblemRow[];
   timing: readonly TimingRow[];
   pruning: readonly PruningSummary[];
+  replay: ReplaySummary | null;
   header: string;
   optunaNote: string | null;
 }): { text: string; markdown: string } {
   const tables = input.rows.map(problemTable);
   if (input.timing.length > 0) tables.push(timingTable(input.timing));
   for (const p of input.pruning) tables.push(pruningTable(p));
+  if (input.replay) tables.push(replayTable(input.replay));
   const note = input.optunaNote ? `\n${input.optunaNote}\n` : '';
   return {
     text: `${input.header}${note}${tables.map(text).join('\n')}`,

@@ -22,6 +22,8 @@ import { defaultSamplerSpecs, isMultiObjectiveCapable } from './bench-samplers';
 import { CURVE_SHAPES } from './learning-curves';
 import { PROBLEMS, type Problem } from './problems';
 import { type PruningSummary, runPruned, runPruningBench } from './pruning';
+import { runReplayBench } from './pruning-replay';
+import { PRUNER_NAMES } from '../../src/core/pruners/pruner-factory';
 import type { PruningTask } from './worker';
 import { type ProblemRow, type TimingRow, formatTables } from './report';
 import { type RunResult, type RunTask, runStudy } from './run-study';
@@ -223,6 +225,7 @@ async function main(): Promise<void> {
   const optuna = await Promise.all(optunaRuns);
   const pruning = await pruningPromise;
   workers.close();
+  const replay = args['no-pruning'] ? null : runReplayBench(PRUNER_NAMES, seeds);
   if (process.stdout.isTTY) process.stdout.write('\n');
 
   const rows: ProblemRow[] = [];
@@ -248,7 +251,7 @@ async function main(): Promise<void> {
 
   const wall = (performance.now() - t0) / 1000;
   const header = `seeds ${nSeeds}, ${trialsSingle} trials (${Math.round(3 * trialsSingle)} for ZDT), ${os.cpus().length} CPUs, --jobs ${jobs}, wall ${wall.toFixed(0)} s`;
-  const { text, markdown } = formatTables({ rows, timing, pruning, header, optunaNote: skipOptuna });
+  const { text, markdown } = formatTables({ rows, timing, pruning, replay, header, optunaNote: skipOptuna });
   console.log(text);
   fs.mkdirSync(path.dirname(args.out as string), { recursive: true });
   fs.writeFileSync(args.out as string, markdown);
