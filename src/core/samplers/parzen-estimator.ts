@@ -178,10 +178,11 @@ export function numericModel(dist: FloatDistribution | IntDistribution): Numeric
  * consider_magic_clip=True): the observations plus a prior at the middle of the range; each
  * kernel's sigma is the larger gap to its sorted neighbours (the range ends count as
  * neighbours, except that the outermost kernels use their inner gap only); sigmas are clipped
- * to [(high - low) / min(100, n + 1), high - low] (Bergstra's "magic clip", which keeps dense
- * clusters from collapsing to spikes); the prior's sigma is the whole range.
+ * to [(high - low) / min(100, clipFactor * (n + 1)), high - low] (Bergstra's "magic clip",
+ * which keeps dense clusters from collapsing to spikes; clipFactor 1 is Optuna's); the prior's
+ * sigma is the whole range.
  */
-export function univariateKernels(observations: ArrayLike<number>, low: number, high: number): { mus: Float64Array; sigmas: Float64Array } {
+export function univariateKernels(observations: ArrayLike<number>, low: number, high: number, clipFactor = 1): { mus: Float64Array; sigmas: Float64Array } {
   const m = observations.length + 1;
   const mus = new Float64Array(m);
   mus.set(observations);
@@ -193,7 +194,7 @@ export function univariateKernels(observations: ArrayLike<number>, low: number, 
   for (let r = 0; r < m; r++) sorted[r + 1] = mus[order[r] as number] as number;
   sorted[m + 1] = high;
   const range = high - low;
-  const minSigma = range / Math.min(100, 1 + m);
+  const minSigma = range / Math.min(100, clipFactor * (1 + m));
   const sigmas = new Float64Array(m);
   for (let r = 0; r < m; r++) {
     const i = r + 1;

@@ -60,6 +60,14 @@ export interface TpeSamplerOptions {
   readonly kernels?: 'mass' | 'peak';
   /** Kernel widths of joint (multivariate) estimators (see MixtureSettings.bandwidth); default 'neighbour' (bench/samplers). */
   readonly bandwidth?: 'scott' | 'neighbour';
+  /**
+   * How much narrower than Bergstra's magic clip, (high - low) / (n + 1), a kernel may get; it is
+   * never narrower than 1% of the range. 1 is Optuna's. The default, 6, lets kernels tighten
+   * where the good trials cluster, which is where the last digits of a 100-trial study come
+   * from: on held-out seeds of the bench it took Branin from 0.4218 to 0.3997 and Ackley-10
+   * from 15.4 to 11.9 without losing elsewhere (npm run bench:samplers shows the factor 1 row).
+   */
+  readonly magicClipFactor?: number;
 }
 
 /**
@@ -90,6 +98,7 @@ export class TpeSampler implements Sampler {
   private readonly constantLiar: boolean;
   private readonly kernels: 'mass' | 'peak';
   private readonly bandwidth: 'scott' | 'neighbour';
+  private readonly magicClipFactor: number;
 
   constructor(options: TpeSamplerOptions = {}) {
     this.seed = options.seed ?? freshSeed();
@@ -104,11 +113,15 @@ export class TpeSampler implements Sampler {
     this.constantLiar = options.constantLiar ?? true;
     this.kernels = options.kernels ?? 'mass';
     this.bandwidth = options.bandwidth ?? 'neighbour';
+    this.magicClipFactor = options.magicClipFactor ?? 6;
     if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0) {
       throw new SamplerError('invalid-option', `TPE nStartupTrials must be a non-negative integer, got ${this.nStartupTrials}`);
     }
     if (!Number.isInteger(this.nEiCandidates) || this.nEiCandidates < 1) {
       throw new SamplerError('invalid-option', `TPE nEiCandidates must be a positive integer, got ${this.nEiCandidates}`);
+    }
+    if (!(this.magicClipFactor >= 1) || !Number.isFinite(this.magicClipFactor)) {
+      throw new SamplerError('invalid-option', `TPE magicClipFactor must be a number >= 1, got ${this.magicClipFactor}`);
     }
     if (!(this.priorWeight > 0) || !Number.isFinite(this.priorWeight)) {
       throw new SamplerError('invalid-option', `TPE priorWeight must be a positive number, got ${this.priorWeight}`);
@@ -202,7 +215,7 @@ export class TpeSampler implements Sampler {
     // A one-parameter group is univariate TPE, whose neighbour bandwidth adapts to the data.
     const bandwidth = d === 1 ? 'neighbour' : this.bandwidth;
     const fit = (columns: Float64Array[]): ParzenMixture =>
-      ParzenMixture.fit(dims.dists, columns, { priorWeight: this.priorWeight, weights: this.weights((columns[0] as Float64Array).length), bandwidth, kernels: this.kernels });
+      ParzenMixture.fit(dims.dists, columns, { priorWeight: this.priorWeight, weights: this.weights((columns[0] as Float64Array).length), bandwidth, kernels: this.kernels, magicClipFactor: this.magicClipFactor });
     const l = fit(below);
     const g = fit(above);
     const candidates = l.sample(rng, this.nEiCandidates);

@@ -48,6 +48,8 @@ export interface MixtureSettings {
    * then weigh more against narrow ones.
    */
   readonly kernels?: 'mass' | 'peak';
+  /** How much narrower than Bergstra's magic clip a kernel may get (1: Optuna's; see TpeSamplerOptions.magicClipFactor). */
+  readonly magicClipFactor?: number;
 }
 
 interface NumericColumn {
@@ -117,13 +119,13 @@ export class ParzenMixture {
       let mus: Float64Array;
       let sigmas: Float64Array;
       if (settings.bandwidth === 'neighbour') {
-        ({ mus, sigmas } = univariateKernels(x, model.low, model.high));
+        ({ mus, sigmas } = univariateKernels(x, model.low, model.high, settings.magicClipFactor));
       } else {
         // Optuna's multivariate rule: one Scott width, clipped by the magic clip, prior = range.
         mus = new Float64Array(K);
         mus.set(x);
         mus[n] = 0.5 * (model.low + model.high);
-        sigmas = new Float64Array(K).fill(Math.min(range, Math.max(range / Math.min(100, K), scott * range)));
+        sigmas = new Float64Array(K).fill(Math.min(range, Math.max(range / Math.min(100, (settings.magicClipFactor ?? 1) * K), scott * range)));
         sigmas[n] = range;
       }
       const discrete = model.cell(dist.low) !== null;

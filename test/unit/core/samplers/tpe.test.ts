@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { ParamValue } from '../../../../src/core/space/distributions';
 import { createSearchSpace } from '../../../../src/core/space/search-space';
 import { RandomSampler } from '../../../../src/core/samplers/random';
+import { SamplerError } from '../../../../src/core/samplers/sampler-error';
 import { TpeSampler } from '../../../../src/core/samplers/tpe';
 import type { FrozenTrial } from '../../../../src/core/study/trial';
 import { makeStudy, makeTrial } from '../make-trial';
@@ -150,4 +151,10 @@ test('multi-objective studies get MOTPE proposals that move towards the Pareto f
   }
   // Uniform proposals have median |y| = 5.
   assert.ok(median(late) < 2, `median |y| of late proposals: ${median(late)}`);
+});
+
+test('a magic clip factor below 1 (kernels wider than Bergstra allows) is refused, naming the option', () => {
+  for (const magicClipFactor of [0.5, 0, NaN, Infinity]) {
+    assert.throws(() => new TpeSampler({ magicClipFactor }), (e: unknown) => SamplerError.is(e, 'invalid-option') && /magicClipFactor/.test(e.message), String(magicClipFactor));
+  }
 });
