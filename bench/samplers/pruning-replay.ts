@@ -87,7 +87,7 @@ export interface ReplaySummary {
 }
 
 /** Short curves (15 epochs): rows for the warm-up and first rung a user would set at that length. */
-const REPLAY_VARIANTS: readonly string[] = ['median{"nWarmupSteps":5}', 'hyperband{"minResource":3}'];
+const REPLAY_VARIANTS: readonly string[] = ['median{"nWarmupSteps":5}', 'hyperband{"minResource":3}', 'extrapolate{"sigmas":1}'];
 
 export function runReplayBench(specs: readonly string[], seeds: readonly number[]): ReplaySummary {
   const recorded = loadRecordedCurves();

@@ -23,7 +23,9 @@ const PRESETS: Record<string, PrunerOptions> = {
  * Rows beyond each pruner's defaults, written `name{options}` (the same on Optuna's side): the
  * curves cross around step 10, so a warm-up or a first rung past it is what a user would set.
  */
-const VARIANTS: readonly string[] = ['median{"nWarmupSteps":20}', 'asha{"minResource":20}', 'hyperband{"minResource":20}'];
+const SHARED_VARIANTS: readonly string[] = ['median{"nWarmupSteps":20}', 'asha{"minResource":20}', 'hyperband{"minResource":20}'];
+/** Optuna has no extrapolation pruner; its row with less optimism than the default is Tunekit's only. */
+const VARIANTS: readonly string[] = [...SHARED_VARIANTS, 'extrapolate{"sigmas":1}'];
 
 export function pruner(spec: string): Pruner {
   const brace = spec.indexOf('{');
@@ -102,7 +104,7 @@ export async function runPruningBench(options: {
   /** Runs one pruner on one seed (in a worker process, with --jobs). */
   runOne: (spec: string, seed: number) => Promise<PruningRun>;
 }): Promise<PruningSummary> {
-  const optunaPruners = ['none', 'median', 'percentile', 'asha', 'hyperband', 'threshold', 'patient', ...VARIANTS];
+  const optunaPruners = ['none', 'median', 'percentile', 'asha', 'hyperband', 'threshold', 'patient', ...SHARED_VARIANTS];
   const point: Record<string, ParamValue> = { lr: 0.003, width: 100, dropout: 0.31 };
   const curveCheck = [0, 7, 99].map((step) => ({ params: point, step, value: curveLoss(point, step, options.shape) }));
   const optunaPromise = options.optuna
