@@ -14,7 +14,7 @@ import { Rng } from '../../src/core/random/rng';
 import { createSearchSpace } from '../../src/core/space/search-space';
 import { createStudy } from '../../src/core/study/study';
 import type { RecordedCurves } from './record-curves';
-import { pruner } from './pruning';
+import { type PruningRow, type PruningSummary, pruner } from './pruning';
 import { quantile } from './report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,21 +68,14 @@ export function replayCurves(spec: string, seed: number, recorded: RecordedCurve
   return { best: sign * best, steps, pruned, wrong };
 }
 
-export interface ReplayRow {
-  readonly pruner: string;
-  readonly medianBest: number;
-  readonly medianSteps: number;
-  readonly medianPruned: number;
+export interface ReplayRow extends PruningRow {
   readonly medianWrong: number;
 }
 
-export interface ReplaySummary {
+/** No pruning's reference: every run finishes, so its best is the set's best and its steps are all of them. */
+export interface ReplaySummary extends Pick<PruningSummary, 'steps' | 'seeds' | 'reference'> {
   readonly runs: number;
-  readonly steps: number;
-  readonly seeds: number;
   readonly source: string;
-  /** No pruning: every run finishes, so its best is the set's best and its steps are all of them. */
-  readonly reference: { readonly best: number; readonly steps: number };
   readonly rows: readonly ReplayRow[];
 }
 

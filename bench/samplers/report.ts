@@ -1,6 +1,6 @@
 /** The sampler bench's tables, as aligned text for the terminal and as Markdown for the README. */
 import type { Problem } from './problems';
-import type { PruningSummary } from './pruning';
+import type { PruningRow, PruningSummary } from './pruning';
 import type { ReplaySummary } from './pruning-replay';
 
 export interface ProblemRow {
@@ -83,36 +83,33 @@ function timingTable(rows: readonly TimingRow[]): Table {
   return { title: 'Time per ask, ms (6-D, completed trials in the study)', head: ['sampler', ...counts.map(String), 'vs Optuna TPE at 1000'], body };
 }
 
-function pruningTable(p: PruningSummary): Table {
-  const body = p.rows.map((r) => [
+/** A pruner's row against no pruning: best, its gap, steps, compute share and prunes. */
+function pruningCells(r: PruningRow, reference: PruningSummary['reference']): string[] {
+  return [
     r.pruner,
     fmt(r.medianBest),
-    `${(((r.medianBest - p.reference.best) / Math.abs(p.reference.best)) * 100).toFixed(2)}%`,
+    `${(((r.medianBest - reference.best) / Math.abs(reference.best)) * 100).toFixed(2)}%`,
     String(Math.round(r.medianSteps)),
-    `${((r.medianSteps / p.reference.steps) * 100).toFixed(1)}%`,
+    `${((r.medianSteps / reference.steps) * 100).toFixed(1)}%`,
     String(Math.round(r.medianPruned)),
-  ]);
+  ];
+}
+
+const PRUNING_HEAD = ['pruner', 'median best final', 'vs no pruning', 'median steps run', 'compute vs no pruning', 'median pruned'];
+
+function pruningTable(p: PruningSummary): Table {
   return {
     title: `Pruning: learning-curve task, ${p.shape} curves (${p.trials} trials x ${p.steps} steps, TPE sampler, ${p.seeds} seeds, lower is better)`,
-    head: ['pruner', 'median best final', 'vs no pruning', 'median steps run', 'compute vs no pruning', 'median pruned'],
-    body,
+    head: PRUNING_HEAD,
+    body: p.rows.map((r) => pruningCells(r, p.reference)),
   };
 }
 
 function replayTable(p: ReplaySummary): Table {
-  const body = p.rows.map((r) => [
-    r.pruner,
-    fmt(r.medianBest),
-    `${(((r.medianBest - p.reference.best) / Math.abs(p.reference.best)) * 100).toFixed(2)}%`,
-    String(Math.round(r.medianSteps)),
-    `${((r.medianSteps / p.reference.steps) * 100).toFixed(1)}%`,
-    String(Math.round(r.medianPruned)),
-    String(Math.round(r.medianWrong)),
-  ]);
   return {
     title: `Pruning: recorded curves, ${p.runs} real runs of ${p.steps} epochs replayed in ${p.seeds} orders (lower is better; ${p.source})`,
-    head: ['pruner', 'median best final', 'vs no pruning', 'median steps run', 'compute vs no pruning', 'median pruned', 'median wrong prunes'],
-    body,
+    head: [...PRUNING_HEAD, 'median wrong prunes'],
+    body: p.rows.map((r) => [...pruningCells(r, p.reference), String(Math.round(r.medianWrong))]),
   };
 }
 

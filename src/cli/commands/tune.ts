@@ -41,7 +41,8 @@ Options:
   --sampler NAME        ${SAMPLER_NAMES.join(' | ')} (default ${DEFAULT_SAMPLER})
   --pruner NAME         ${PRUNER_NAMES.join(' | ')} (default none)
   --pruner-option K=V   a pruner option, repeatable (e.g. threshold: upper=10; patient: patience=3,
-                        wrapped=median; hyperband: minResource=1, reductionFactor=3)
+                        wrapped=median; hyperband: minResource=1, reductionFactor=3;
+                        extrapolate: sigmas=1.5, warmupFraction=0.1)
   --final last|best     which reported value is the trial's result (default last)
   --seed N              make the sampler reproducible
   --study NAME          study name (default: <folder>-<script>); reruns add trials to it
