@@ -17,11 +17,13 @@
  * linearised model (the delta method): se^2 = g' (J'J / s^2 + P)^-1 g, g the gradient of the
  * prediction. A curve seen only briefly is consistent with many endings, J'J is nearly
  * singular in the shape directions, and the error is large: that is what keeps early
- * judgements cautious.
+ * judgements cautious. The linearised error is blind where the best fit has flattened out, so
+ * CurveFit.lowerBound also asks every grid shape that fits nearly as well (see there).
  *
  * An optional prior on the shape (learned from the study's completed curves) is a Gaussian
- * penalty on (ln c, ln alpha), P its precision, and fixes the noise variance s^2: early in a
- * run the trial's own points cannot tell its shape, but the runs that finished can.
+ * penalty on (ln c, ln alpha), P its precision, and brings the study's noise variance: early in
+ * a run the trial's own points cannot tell its shape, but the runs that finished can. The noise
+ * s^2 used is the larger of the study's and the trial's own.
  */
 
 export interface CurvePrior {
@@ -134,8 +136,6 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
   }
 
   const residualVariance = residualSumOfSquares(p, steps, values, t0) / Math.max(1, n - 4);
-  // With a prior the noise is the study's, unless this trial is visibly noisier (and has the
-  // points to show it).
   // The noise is the larger of the study's and this trial's own: runs differ in how noisy they
   // are (momentum SGD jumps about, a large batch does not), and a noisy run read with a calm
   // run's noise looks far more certain than it is. With few points the trial's own noise comes
