@@ -7,14 +7,16 @@
  * cross: a high learning rate drops fast to a poor floor while a moderate one is still ahead of
  * it. This pruner asks the question a user asks instead: "can this run still beat the best?"
  * It fits a saturating curve to the trial's reports (curve-fit.ts), predicts its value at the
- * last step of a full run with a standard error, and prunes when prediction - sigmas x error is
- * still worse than the incumbent. Early, the error is large and nothing but hopeless runs stop;
- * as the curve bends the forecast tightens.
+ * last step of a full run, and prunes when the lowest end the points leave plausible (sigmas
+ * standard errors below the forecast, over every curve shape that fits nearly as well) is still
+ * worse than the incumbent. Early, the error is large and nothing but hopeless runs stop; as
+ * the curve bends the forecast tightens.
  *
  * The finished trials teach the forecast: the shapes of their curves (a prior on how fast runs
  * of this study saturate, widened) and the noise of their reports, so a trial's first few points
- * are read in the light of the full runs before it (empirical Bayes). Fits of finished trials
- * are cached by trial id: a finished trial's reports no longer change.
+ * are read in the light of the full runs before it (empirical Bayes); a trial noisier than they
+ * are is read with its own noise. Fits of finished trials are cached by trial id: a finished
+ * trial's reports no longer change.
  *
  * The full run's length (the horizon) is the last step any completed trial reported; a trial
  * past it is never pruned. Like the other comparative pruners it needs finished trials
