@@ -81,11 +81,8 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
   // Up to c = 100 x the run length the curve is indistinguishable from an exponential.
   const lnCMax = Math.log(100 * (horizon - t0 + 1));
   const objective = (p: Params): number => {
-    let sum = residualSumOfSquares(p, steps, values, t0);
-    if (prior === undefined) return sum;
-    sum /= prior.noiseVariance;
-    for (let i = 0; i < 2; i++) sum += (((p[2 + i] as number) - (prior.mean[i] as number)) / (prior.sd[i] as number)) ** 2;
-    return sum;
+    const sum = residualSumOfSquares(p, steps, values, t0);
+    return prior === undefined ? sum : sum / prior.noiseVariance + priorPenalty(p, prior);
   };
 
   const grid = gridFits(steps, values, t0, horizon, lnCMax);
@@ -99,18 +96,12 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
     }
   }
   if (p === undefined) return undefined;
-  let current = objective(p);
+  let current = startValue;
   let lambda = 1e-3;
   const weight = prior ? 1 / prior.noiseVariance : 1;
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     const { jtj, jtr } = normalEquations(p, steps, values, t0, weight);
-    if (prior) {
-      for (let i = 0; i < 2; i++) {
-        const precision = 1 / (prior.sd[i] as number) ** 2;
-        (jtj[2 + i] as number[])[2 + i] = ((jtj[2 + i] as number[])[2 + i] as number) + precision;
-        jtr[2 + i] = (jtr[2 + i] as number) + precision * ((prior.mean[i] as number) - (p[2 + i] as number));
-      }
-    }
+    if (prior) addPrior(jtj, jtr, p, prior);
     let accepted = false;
     for (let attempt = 0; attempt < 10 && !accepted; attempt++) {
       const damped = jtj.map((row, i) => row.map((v, j) => (i === j ? v * (1 + lambda) + 1e-12 : v)));
@@ -144,19 +135,17 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
   // Never below a millionth of the values' scale: an exactly fitted curve is still not certain.
   const scale = Math.max(...values.map(Math.abs), Number.MIN_VALUE);
   const noiseVariance = Math.max(prior ? prior.noiseVariance : residualVariance, ownVariance, (1e-6 * scale) ** 2);
-  const { jtj } = normalEquations(p, steps, values, t0, noiseVariance > 0 ? 1 / noiseVariance : 1e300);
-  if (prior) for (let i = 0; i < 2; i++) (jtj[2 + i] as number[])[2 + i] = ((jtj[2 + i] as number[])[2 + i] as number) + 1 / (prior.sd[i] as number) ** 2;
+  const { jtj, jtr } = normalEquations(p, steps, values, t0, noiseVariance > 0 ? 1 / noiseVariance : 1e300);
+  if (prior) addPrior(jtj, jtr, p, prior);
   const atHorizon = evaluate(p, horizon, t0);
   const v = solve(jtj, atHorizon.gradient);
   const variance = v === undefined ? Infinity : atHorizon.gradient.reduce((sum, g, i) => sum + g * (v[i] as number), 0);
   const standardError = Number.isFinite(variance) && variance >= 0 ? Math.sqrt(variance) : Infinity;
 
   // Misfit of a curve in units of the noise, with the prior's penalty: what "plausible" is measured in.
-  const penalty = (lnC: number, lnAlpha: number): number =>
-    prior === undefined ? 0 : ((lnC - prior.mean[0]) / prior.sd[0]) ** 2 + ((lnAlpha - prior.mean[1]) / prior.sd[1]) ** 2;
-  const best = p;
-  const bestMisfit = residualSumOfSquares(best, steps, values, t0) / noiseVariance + penalty(best[2], best[3]);
-  const cells = grid.map((cell) => ({ ...cell, misfit: cell.sse / noiseVariance + penalty(cell.params[2], cell.params[3]) }));
+  const misfit = (params: Params, sse: number): number => sse / noiseVariance + (prior === undefined ? 0 : priorPenalty(params, prior));
+  const bestMisfit = misfit(p, residualSumOfSquares(p, steps, values, t0));
+  const cells = grid.map((cell) => ({ ...cell, misfit: misfit(cell.params, cell.sse) }));
   const minMisfit = Math.min(bestMisfit, ...cells.map((c) => c.misfit));
   return {
     prediction: atHorizon.value,
@@ -169,9 +158,23 @@ export function fitLearningCurve(steps: readonly number[], values: readonly numb
       }
       return bound;
     },
-    shape: [best[2], best[3]],
+    shape: [p[2], p[3]],
     residualVariance,
   };
+}
+
+/** The prior's penalty on a shape: squared standardised distances of ln c and ln alpha from its mean. */
+function priorPenalty(p: Params, prior: CurvePrior): number {
+  return ((p[2] - prior.mean[0]) / prior.sd[0]) ** 2 + ((p[3] - prior.mean[1]) / prior.sd[1]) ** 2;
+}
+
+/** Adds the prior's Gauss-Newton terms to J'J (its precision) and J'r (its pull towards the mean). */
+function addPrior(jtj: number[][], jtr: number[], p: Params, prior: CurvePrior): void {
+  for (let i = 0; i < 2; i++) {
+    const precision = 1 / (prior.sd[i] as number) ** 2;
+    (jtj[2 + i] as number[])[2 + i] = ((jtj[2 + i] as number[])[2 + i] as number) + precision;
+    jtr[2 + i] = (jtr[2 + i] as number) + precision * ((prior.mean[i] as number) - (p[2 + i] as number));
+  }
 }
 
 /** The model and its gradient in (a, b, ln c, ln alpha). */

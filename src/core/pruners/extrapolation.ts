@@ -23,7 +23,7 @@
  * (nStartupTrials), never prunes in a multi-objective study, prunes a trial whose latest value
  * is NaN, and mirrors for 'maximize'. Steps need not be contiguous: the fit uses the steps.
  */
-import type { FrozenTrial, StudyView } from '../study/trial';
+import { type FrozenTrial, type StudyView, lastStep } from '../study/trial';
 import { type CurveFit, type CurvePrior, fitLearningCurve } from './curve-fit';
 import { checkInteger } from './percentile';
 import type { Pruner } from './pruner';
@@ -60,6 +60,8 @@ export class ExtrapolationPruner implements Pruner {
   private readonly sigmas: number;
   /** Fits of completed trials by `${id}:${horizon}` (the horizon changes the grid). */
   private readonly finishedFits = new Map<string, CurveFit | undefined>();
+  /** Last step and value range of each completed trial, by id, so a check does not rescan every report. */
+  private readonly finishedRuns = new Map<number, FinishedRun>();
 
   constructor(options: ExtrapolationPrunerOptions = {}) {
     this.nStartupTrials = checkInteger('nStartupTrials', options.nStartupTrials ?? 5, 1);
@@ -78,21 +80,23 @@ export class ExtrapolationPruner implements Pruner {
     const completed = study.trials.filter((t) => t.state === 'complete' && t.id !== trial.id);
     if (completed.length === 0 || completed.length < this.nStartupTrials) return false;
 
-    const latest = latestReport(trial);
-    if (latest === undefined) return false;
-    if (Number.isNaN(latest.value)) return true;
-
+    const latestStep = lastStep(trial);
+    if (latestStep === undefined) return false;
     // Work in "lower is better" units.
     const sign = study.directions[0] === 'maximize' ? -1 : 1;
+    // A diverged run (NaN, or infinitely bad) is stopped, as the median pruner stops it.
+    const latestValue = sign * (trial.intermediateValues.get(latestStep) as number);
+    if (Number.isNaN(latestValue) || latestValue === Infinity) return true;
+
     let horizon = -Infinity;
     let incumbent = Infinity;
     for (const t of completed) {
-      for (const step of t.intermediateValues.keys()) if (step > horizon) horizon = step;
+      horizon = Math.max(horizon, this.finishedRun(t).lastStep);
       const value = t.values?.[0];
       if (value !== undefined && !Number.isNaN(value)) incumbent = Math.min(incumbent, sign * value);
     }
     if (!Number.isFinite(horizon) || !Number.isFinite(incumbent)) return false;
-    if (latest.step >= horizon || latest.step < this.warmupFraction * horizon) return false;
+    if (latestStep >= horizon || latestStep < this.warmupFraction * horizon) return false;
 
     const { steps, values } = series(trial, sign);
     // A trial already at or below the best cannot be shown to end worse than it.
@@ -109,11 +113,9 @@ export class ExtrapolationPruner implements Pruner {
     let low = Infinity;
     let high = -Infinity;
     for (const t of completed) {
-      for (const v of t.intermediateValues.values()) {
-        if (!Number.isFinite(v)) continue;
-        low = Math.min(low, v);
-        high = Math.max(high, v);
-      }
+      const run = this.finishedRun(t);
+      low = Math.min(low, run.low);
+      high = Math.max(high, run.high);
       const key = `${t.id}:${horizon}`;
       if (!this.finishedFits.has(key)) {
         const { steps, values } = series(t, sign);
@@ -140,12 +142,28 @@ export class ExtrapolationPruner implements Pruner {
     const noiseFloor = (1e-3 * Math.max(high - low, Number.MIN_VALUE)) ** 2;
     return { mean, sd, noiseVariance: Math.max(noise[noise.length >> 1] as number, noiseFloor) };
   }
+
+  private finishedRun(trial: FrozenTrial): FinishedRun {
+    let run = this.finishedRuns.get(trial.id);
+    if (run === undefined) {
+      run = { lastStep: -Infinity, low: Infinity, high: -Infinity };
+      for (const [step, v] of trial.intermediateValues) {
+        run.lastStep = Math.max(run.lastStep, step);
+        if (!Number.isFinite(v)) continue;
+        run.low = Math.min(run.low, v);
+        run.high = Math.max(run.high, v);
+      }
+      this.finishedRuns.set(trial.id, run);
+    }
+    return run;
+  }
 }
 
-function latestReport(trial: FrozenTrial): { step: number; value: number } | undefined {
-  let latest: { step: number; value: number } | undefined;
-  for (const [step, value] of trial.intermediateValues) if (latest === undefined || step > latest.step) latest = { step, value };
-  return latest;
+interface FinishedRun {
+  lastStep: number;
+  /** The range of its finite reports (in the metric's own sign). */
+  low: number;
+  high: number;
 }
 
 /** The trial's finite reports in step order, signed so lower is better, thinned to MAX_FIT_POINTS. */

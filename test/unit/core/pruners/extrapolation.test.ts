@@ -113,3 +113,8 @@ test('bad options are errors that name the option', () => {
   }
   assert.throws(() => createPruner('extrapolate', { nWarmupSteps: 5 }), (err: unknown) => PrunerError.is(err, 'invalid-option') && /warmupFraction/.test(err.message));
 });
+
+test('a run whose loss became infinite is stopped (it is not judged on its earlier points)', () => {
+  const diverged = [...exponential(0.5, 0.035, 14).slice(0, 30), Infinity];
+  assert.equal(firstPrunedStep(createPruner('extrapolate'), crossingHistory(), diverged), 30);
+});
