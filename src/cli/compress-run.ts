@@ -41,7 +41,7 @@ export async function runCompressCommand(json: boolean, build: () => CompressReq
   }
   const progress = new CompressProgress(json ? io.out : io.err, json ? 'json' : io.err.isTTY ? 'tty' : 'plain');
   const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new CompressError('bad-input', 'interrupted'));
+  const onSigint = (): void => abort.abort(new CompressError('interrupted', 'interrupted'));
   process.once('SIGINT', onSigint);
   try {
     const report = await compressCheckpoint({ ...request, onProgress: (p) => progress.handle(p), signal: abort.signal });

@@ -78,6 +78,8 @@ export async function compressCheckpoint(request: CompressRequest): Promise<Comp
       throw err;
     }
   }
+  // Checked before anything is written: a wrong inputs file is the user's to fix, not a note.
+  const torchInputs = verify && format === 'pytorch' ? (request.inputs !== undefined ? torchInputsFile(path.resolve(request.inputs)) : GENERATED_TORCH_INPUTS) : undefined;
   try {
     const compressor = await compressorFor(format);
     const result: FormatResult = await compressor({
@@ -99,8 +101,10 @@ export async function compressCheckpoint(request: CompressRequest): Promise<Comp
       const unused = request.inputs !== undefined ? `; the inputs file ${request.inputs} was not used` : '';
       warnings.push(`a safetensors file holds weights without the code that runs them, so the models were not run: output agreement and latency are not measured${hint}${unused}`);
     } else if (format === 'pytorch') {
-      verification = await verifyPytorch(source, output, request, warnings);
+      verification = await verifyPytorch(source, output, torchInputs ?? GENERATED_TORCH_INPUTS, request, warnings);
     }
+    // The steps above turn their own failures into notes; a stop by the user is not one of them.
+    request.signal?.throwIfAborted();
     if (verification) warnings.push(...verification.warnings);
 
     let accuracy = verification?.accuracy;
@@ -112,6 +116,7 @@ export async function compressCheckpoint(request: CompressRequest): Promise<Comp
         ...(request.signal ? { signal: request.signal } : {}),
         onStep: (done) => request.onProgress?.({ stage: 'evaluate', done, total: 2 }),
       });
+      request.signal?.throwIfAborted();
       warnings.push(...evaluation.warnings);
       if (evaluation.accuracy) {
         // The study's own metric is the one the user chose; label accuracy stays visible as a note.
@@ -168,13 +173,13 @@ async function compressorFor(format: CheckpointFormat): Promise<FormatCompressor
  * PyTorch models run in the Python helper (onnxruntime cannot run .pt). A state dict is weights
  * without code, so it cannot run: that is a note in the report, not a failed job.
  */
-async function verifyPytorch(source: string, output: string, request: CompressRequest, warnings: string[]): Promise<VerificationResult | undefined> {
+async function verifyPytorch(source: string, output: string, inputs: TorchInputs, request: CompressRequest, warnings: string[]): Promise<VerificationResult | undefined> {
   const { verifyPytorch: runInHelper } = await import('./pytorch/pytorch-compress');
   try {
     return await runInHelper({
       original: source,
       compressed: output,
-      inputs: request.inputs !== undefined ? torchInputsFile(path.resolve(request.inputs)) : { kind: 'generated', batch: GENERATED_ROWS, seed: 0 },
+      inputs,
       ...(request.python !== undefined ? { python: request.python } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
@@ -185,6 +190,8 @@ async function verifyPytorch(source: string, output: string, request: CompressRe
     return undefined;
   }
 }
+
+const GENERATED_TORCH_INPUTS: TorchInputs = { kind: 'generated', batch: GENERATED_ROWS, seed: 0 };
 
 /** The helper reads one input tensor (and optional labels) from a safetensors file. */
 function torchInputsFile(file: string): TorchInputs {

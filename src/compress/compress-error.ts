@@ -10,6 +10,7 @@ export type CompressErrorReason =
   | 'torch-missing' // the Python interpreter has no torch
   | 'helper-failed' // the Python helper crashed
   | 'bad-input' // a bad option or inputs file
+  | 'interrupted' // the user stopped the job (Ctrl-C, a cancelled progress notification)
   | 'exists'; // the output path is taken
 
 export class CompressError extends Error {

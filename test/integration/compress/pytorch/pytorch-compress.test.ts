@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compressCheckpoint } from '../../../../src/compress/compress-checkpoint';
 import { CompressError } from '../../../../src/compress/compress-error';
 import { compressPytorch, compressPytorchDetailed, inspectPytorch, verifyPytorch } from '../../../../src/compress/pytorch/pytorch-compress';
 import type { FormatJob } from '../../../../src/compress/format-job';
@@ -326,4 +327,21 @@ test('cancelling kills the helper and leaves nothing behind, whenever it comes',
     assert.deepEqual(files(dir), before, `cancelled at ${stage}`);
   }
   await assert.rejects(compressPytorch(job(dir, 'mlp.pt', 'x.pt', { kind: 'quantize', scheme: 'fp16' }, { signal: AbortSignal.abort() })), (err: Error) => err.name === 'AbortError');
+});
+
+test('a stop during verification ends the job as interrupted, not as a report with a note', { skip }, async (t) => {
+  const dir = tempDir(t);
+  makeCheckpoints(dir);
+  const controller = new AbortController();
+  const job = compressCheckpoint({
+    source: path.join(dir, 'mlp.pt'),
+    output: path.join(dir, 'stopped.pt'),
+    python: DEBIAN_PYTHON,
+    method: { kind: 'quantize', scheme: 'fp16' },
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (p.stage === 'verify') controller.abort(new CompressError('interrupted', 'interrupted'));
+    },
+  });
+  await assert.rejects(job, (err: unknown) => CompressError.is(err, 'interrupted'));
 });
