@@ -20,7 +20,6 @@ import json
 import os
 import signal
 import sys
-import time
 import traceback
 
 from ._compress_protocol import HelperError, emit_error, emit_result
@@ -214,7 +213,6 @@ def handle(request):
 
 def main():
     signal.signal(signal.SIGTERM, _on_sigterm)
-    started = time.perf_counter()
     try:
         try:
             request = json.loads(sys.stdin.read())
@@ -227,9 +225,7 @@ def main():
                 "torch-missing",
                 "%s cannot import torch (%s): PyTorch checkpoints are compressed with the Python that has torch" % (sys.executable, err),
             )
-        result = handle(request)
-        result["helperSeconds"] = time.perf_counter() - started
-        emit_result(result)
+        emit_result(handle(request))
         return 0
     except HelperError as err:
         emit_error(err.reason, err.message, err.detail if err.detail is not None else traceback.format_exc())

@@ -36,10 +36,8 @@ function tensorParams(t: OnnxTensor): number {
   return t.dims.reduce((a, b) => a * b, 1);
 }
 
-export type OnnxCompressOptions = LoadOptions;
-
-/** compressOnnx with a memory budget the caller chooses (tests, the CLI's --max-memory). */
-export async function compressOnnxWith(job: FormatJob, options: OnnxCompressOptions): Promise<FormatResult> {
+/** compressOnnx with a memory budget the caller chooses (tests). */
+export async function compressOnnxWith(job: FormatJob, options: LoadOptions): Promise<FormatResult> {
   const report = (stage: CompressionProgress['stage'], done: number, total: number) => job.onProgress?.({ stage, done, total });
   if (path.resolve(job.output) === path.resolve(job.source)) {
     throw new CompressError('exists', `The output ${job.output} is the source model; Tunekit never modifies the original. Choose another output path.`);

@@ -92,10 +92,6 @@ export function intAttr(name: string, value: number): OnnxAttribute {
   return { name, i: BigInt(value), ints: [], type: 2, unknown: [] };
 }
 
-export function floatAttr(name: string, value: number): OnnxAttribute {
-  return { name, f: value, ints: [], type: 1, unknown: [] };
-}
-
 export function attrInt(node: OnnxNode, name: string, fallback: number): number {
   const a = node.attribute.find((x) => x.name === name);
   return a?.i === undefined ? fallback : Number(a.i);

@@ -77,8 +77,6 @@ export interface RunResult {
   warnings: string[];
 }
 
-export type HelperResult = InspectResult | CompressResult | RunResult;
-
 export type HelperLine =
   | { kind: 'progress'; progress: CompressionProgress }
   | { kind: 'result'; result: Record<string, unknown> }

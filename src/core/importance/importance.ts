@@ -69,6 +69,7 @@ export function computeImportance(
 ): ImportanceResult {
   const objective = options.objective ?? 0;
   const method = options.method ?? 'fanova';
+  if (!Object.hasOwn(METHOD_LABEL, method)) throw new RangeError(`unknown importance method ${JSON.stringify(method)}: use one of ${Object.keys(METHOD_LABEL).join(', ')}`);
   const label = METHOD_LABEL[method];
   const used = trials.filter((t) => t.state === 'complete' && t.values !== null && Number.isFinite(t.values[objective]));
   const empty = (reason: string): ImportanceResult => ({ method: label, values: {}, reason, trials: used.length });

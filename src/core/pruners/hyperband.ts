@@ -17,6 +17,7 @@
 import { type FrozenTrial, type StudyView, lastStep } from '../study/trial';
 import { AshaPruner } from './asha';
 import type { Pruner } from './pruner';
+import { checkInteger } from './percentile';
 import { PrunerError } from './pruner-error';
 
 export interface HyperbandPrunerOptions {
@@ -46,21 +47,12 @@ export class HyperbandPruner implements Pruner {
   private cached: { maxResource: number; brackets: Brackets } | undefined;
 
   constructor(options: HyperbandPrunerOptions = {}) {
-    this.minResource = options.minResource ?? 1;
+    this.minResource = checkInteger('minResource', options.minResource ?? 1, 1);
     this.maxResource = options.maxResource ?? 'auto';
-    this.reductionFactor = options.reductionFactor ?? 3;
-    this.bootstrapCount = options.bootstrapCount ?? 0;
-    if (!Number.isInteger(this.minResource) || this.minResource < 1) {
-      throw new PrunerError('invalid-option', `minResource must be an integer >= 1, got ${this.minResource}`, 'minResource');
-    }
+    this.reductionFactor = checkInteger('reductionFactor', options.reductionFactor ?? 3, 2);
+    this.bootstrapCount = checkInteger('bootstrapCount', options.bootstrapCount ?? 0, 0);
     if (this.maxResource !== 'auto' && (!Number.isInteger(this.maxResource) || this.maxResource < this.minResource)) {
       throw new PrunerError('invalid-option', `maxResource must be "auto" or an integer >= minResource, got ${JSON.stringify(this.maxResource)}`, 'maxResource');
-    }
-    if (!Number.isInteger(this.reductionFactor) || this.reductionFactor < 2) {
-      throw new PrunerError('invalid-option', `reductionFactor must be an integer >= 2, got ${this.reductionFactor}`, 'reductionFactor');
-    }
-    if (!Number.isInteger(this.bootstrapCount) || this.bootstrapCount < 0) {
-      throw new PrunerError('invalid-option', `bootstrapCount must be an integer >= 0, got ${this.bootstrapCount}`, 'bootstrapCount');
     }
     if (this.bootstrapCount > 0 && this.maxResource === 'auto') {
       throw new PrunerError('invalid-option', 'bootstrapCount needs an explicit maxResource, not "auto"', 'bootstrapCount');

@@ -46,11 +46,6 @@ export function isPrunerName(value: unknown): value is PrunerName {
   return typeof value === 'string' && (PRUNER_NAMES as readonly string[]).includes(value);
 }
 
-/** The option names a pruner takes, for help texts and study-file validation. */
-export function prunerOptionNames(name: PrunerName): readonly string[] {
-  return OPTIONS_BY_PRUNER[name];
-}
-
 /**
  * Builds a pruner by name. An unknown name, an option the pruner does not take (a typo in a
  * study file, say) or an out-of-range value is a PrunerError naming what to change.
@@ -82,8 +77,10 @@ export function createPruner(name: PrunerName | (string & {}), options: PrunerOp
       return new ThresholdPruner(options);
     case 'patient': {
       const wrapped = options.wrapped;
-      if (wrapped !== undefined && (!isPrunerName(wrapped) || wrapped === 'patient')) {
-        throw new PrunerError('invalid-option', `wrapped must be one of ${PRUNER_NAMES.filter((n) => n !== 'patient').join(', ')}, got ${JSON.stringify(wrapped)}`, 'wrapped');
+      // threshold needs bounds that patient cannot pass on, so it cannot be wrapped either.
+      const wrappable = PRUNER_NAMES.filter((n) => n !== 'patient' && n !== 'threshold');
+      if (wrapped !== undefined && !(wrappable as readonly string[]).includes(wrapped)) {
+        throw new PrunerError('invalid-option', `wrapped must be one of ${wrappable.join(', ')}, got ${JSON.stringify(wrapped)}`, 'wrapped');
       }
       return new PatientPruner(options, wrapped === undefined || wrapped === 'none' ? undefined : createPruner(wrapped));
     }

@@ -19,7 +19,7 @@ import type { Rng } from '../random/rng';
 import { type Distribution, type ParamValue, contains } from '../space/distributions';
 import type { ParameterSpec, SearchSpace } from '../space/search-space';
 import { readConstraints, totalViolation } from '../study/constraints';
-import type { FrozenTrial, StudyView } from '../study/trial';
+import { type FrozenTrial, type StudyView, hasParams } from '../study/trial';
 import { type Individual, type Ranked, crowdedCompare, selectSurvivors } from './nsga2/constrained-ranking';
 import { polynomialMutation } from './nsga2/polynomial-mutation';
 import { sbxChild } from './nsga2/sbx-crossover';
@@ -90,7 +90,7 @@ export class Nsga2Sampler implements Sampler {
   }
 
   sampleRelative(study: StudyView, space: SearchSpace): Record<string, ParamValue> {
-    const sampled = study.trials.filter((t) => Object.keys(t.params).length > 0);
+    const sampled = study.trials.filter(hasParams);
     const generation = Math.floor(sampled.length / this.populationSize);
     if (generation === 0) return this.firstGeneration.sampleRelative(study, space);
     const parents = this.parentsOf(generation, sampled, study);

@@ -12,7 +12,7 @@
  */
 import type { ParamValue } from '../space/distributions';
 import type { ParameterSpec, SearchSpace } from '../space/search-space';
-import type { StudyView } from '../study/trial';
+import { type StudyView, hasParams } from '../study/trial';
 import { haltonCoordinate, haltonPermutations, nthPrime } from './qmc/halton';
 import { SOBOL_MAX_DIMENSIONS, directionNumbers, scrambledDirections, sobolCoordinate } from './qmc/sobol';
 import { fromUnit } from './qmc/unit-interval';
@@ -48,15 +48,9 @@ export class QmcSampler implements Sampler {
     this.scramble = options.scramble ?? true;
   }
 
-  /** Point `index` of the sequence in [0, 1)^dimensions (index 0 = the first point used). */
-  point(index: number, dimensions: number): number[] {
-    const k = this.scramble ? index : index + 1;
-    return Array.from({ length: dimensions }, (_, d) => this.coordinate(d)(k));
-  }
-
   sampleRelative(study: StudyView, space: SearchSpace): Record<string, ParamValue> {
     let index = 0;
-    for (const t of study.trials) if (Object.keys(t.params).length > 0) index++;
+    for (const t of study.trials) if (hasParams(t)) index++;
     const k = this.scramble ? index : index + 1;
     const out: Record<string, ParamValue> = {};
     space.parameters.forEach((spec, d) => {

@@ -67,11 +67,6 @@ export function unitCell(dist: Distribution, u: number): readonly [number, numbe
   return size === null ? null : equalCell(t, size);
 }
 
-/** True for distributions that admit more than one value along their coordinate. */
-export function isDiscrete(dist: Distribution): boolean {
-  return dist.type === 'categorical' || unitCell(dist, 0.5) !== null;
-}
-
 function equalCell(t: number, n: number): readonly [number, number] {
   const k = cellIndex(t, n);
   return [k / n, (k + 1) / n];

@@ -82,10 +82,6 @@ export class ParzenMixture {
     private readonly base: Float64Array,
   ) {}
 
-  get kernelCount(): number {
-    return this.base.length;
-  }
-
   /**
    * Fits the mixture. `observations[d][i]` is observation i's value of dimension d, in the
    * parameter's own terms (the number itself, or a choice index for a categorical).
