@@ -22,6 +22,9 @@ are pruned: never biases, norms or embeddings unless asked. The original is neve
                         weights along the input dimension (2:4 runs fast on sparse tensor cores)
 ${SHARED_COMPRESS_USAGE}`;
 
+/** The flags `tunekit prune` takes. */
+export const PRUNE_OPTIONS = { ...SHARED_COMPRESS_OPTIONS, sparsity: { type: 'string' }, scope: { type: 'string' }, pattern: { type: 'string' } } as const;
+
 export async function pruneCommand(argv: string[], io: CompressIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out.write(PRUNE_USAGE + '\n');
@@ -33,7 +36,7 @@ export async function pruneCommand(argv: string[], io: CompressIo): Promise<numb
       const { values, positionals } = parseArgs({
         args: argv,
         allowPositionals: true,
-        options: { ...SHARED_COMPRESS_OPTIONS, sparsity: { type: 'string' }, scope: { type: 'string' }, pattern: { type: 'string' } },
+        options: PRUNE_OPTIONS,
       });
       const model = singleModel(positionals, 'prune', PRUNE_USAGE);
       return { ...sharedRequest(model, values), method: pruneMethod(values) };

@@ -22,6 +22,9 @@ and accuracy before and after. The original is never modified.
                         fp16 / bf16: weights at half precision
 ${SHARED_COMPRESS_USAGE}`;
 
+/** The flags `tunekit quantize` takes. */
+export const QUANTIZE_OPTIONS = { ...SHARED_COMPRESS_OPTIONS, scheme: { type: 'string' } } as const;
+
 export async function quantizeCommand(argv: string[], io: CompressIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out.write(QUANTIZE_USAGE + '\n');
@@ -33,7 +36,7 @@ export async function quantizeCommand(argv: string[], io: CompressIo): Promise<n
       const { values, positionals } = parseArgs({
         args: argv,
         allowPositionals: true,
-        options: { ...SHARED_COMPRESS_OPTIONS, scheme: { type: 'string' } },
+        options: QUANTIZE_OPTIONS,
       });
       const model = singleModel(positionals, 'quantize', QUANTIZE_USAGE);
       return { ...sharedRequest(model, values), method: quantizeMethod(values.scheme) };

@@ -6,7 +6,7 @@
  * where h'/h = d log h / dz (log-ei.ts).
  */
 import type { GaussianProcess } from './gaussian-process';
-import { logH, logHDerivative } from './log-ei';
+import { logExpectedImprovement, logH, logHDerivative } from './log-ei';
 
 export interface Acquisition {
   readonly dimensions: number;
@@ -33,8 +33,7 @@ export class LogEiAcquisition implements Acquisition {
 
   value(p: Float64Array): number {
     const { mean, variance } = this.gp.predict(p);
-    const sigma = Math.sqrt(variance);
-    return Math.log(sigma) + logH((this.best - mean) / sigma);
+    return logExpectedImprovement(mean, variance, this.best);
   }
 
   valueAndGradient(p: Float64Array, grad: Float64Array): number {

@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseArgs } from 'node:util';
+import { PRUNE_OPTIONS } from '../../../../src/cli/commands/prune';
+import { QUANTIZE_OPTIONS } from '../../../../src/cli/commands/quantize';
 import { compressCliArgs } from '../../../../src/extension/compress/compress-cli-args';
 import { methodChoices } from '../../../../src/extension/compress/compress-choices';
 
 const base = { cliPath: '/ext/dist/cli.js', model: '/work/my models/digits.onnx' };
 
-/** Parsed as the CLI parses its flags (node:util parseArgs), so each value is seen to arrive whole. */
+/**
+ * Parsed with the CLI command's own flag table (node:util parseArgs, strict), so each value is
+ * seen to arrive whole and a flag the CLI does not take fails here.
+ */
 function parse(args: string[]) {
-  return parseArgs({
-    args: args.slice(1),
-    allowPositionals: true,
-    options: {
-      sparsity: { type: 'string' },
-      scope: { type: 'string' },
-      pattern: { type: 'string' },
-      scheme: { type: 'string' },
-      include: { type: 'string' },
-      exclude: { type: 'string' },
-      embeddings: { type: 'boolean' },
-      output: { type: 'string' },
-      inputs: { type: 'string' },
-      study: { type: 'string' },
-      python: { type: 'string' },
-      'no-verify': { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-  });
+  const options: Record<string, { type: 'string' | 'boolean' }> = { ...(args[1] === 'prune' ? PRUNE_OPTIONS : QUANTIZE_OPTIONS) };
+  return parseArgs({ args: args.slice(1), allowPositionals: true, options }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
 
 test('the recommended pick (dynamic int8) becomes `quantize MODEL --scheme dynamic-int8 --json`', () => {
