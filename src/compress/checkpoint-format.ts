@@ -23,6 +23,11 @@ const EXTENSIONS: Readonly<Record<string, CheckpointFormat>> = {
 /** The extensions Tunekit compresses, for messages and the extension's menus. */
 export const CHECKPOINT_EXTENSIONS: readonly string[] = Object.keys(EXTENSIONS);
 
+/** The format a file name claims by its extension (the bytes are checked by detectCheckpointFormat). */
+export function formatOfExtension(file: string): CheckpointFormat | undefined {
+  return EXTENSIONS[path.extname(file).toLowerCase()];
+}
+
 /** Reads the first bytes of `file` and returns its format; a CompressError when it is none Tunekit reads. */
 export function detectCheckpointFormat(file: string): CheckpointFormat {
   let fd: number;

@@ -24,10 +24,10 @@ interface SeriesColours {
 }
 
 function seriesColours(theme: ChartTheme): SeriesColours {
-  const styles = getComputedStyle(document.body);
-  const read = (name: string, fallback: string): string => styles.getPropertyValue(name).trim() || fallback;
-  // Blue for the original and orange for the compressed model: distinct in every VS Code theme, and for red-green colour blindness.
-  return { before: read('--vscode-charts-blue', theme.states.running), after: read('--vscode-charts-orange', theme.states.pruned) };
+  // Blue for the original and orange for the compressed model (the theme's --vscode-charts-blue
+  // and -orange, already read by readChartTheme): distinct in every VS Code theme, and for
+  // red-green colour blindness.
+  return { before: theme.states.running, after: theme.states.pruned };
 }
 
 export class ReportCharts {

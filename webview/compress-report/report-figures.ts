@@ -1,8 +1,8 @@
 /**
  * The figures of a compression report as the page shows them: the summary table's rows
  * (before, after, and the change in the words a user checks first: "3.9x smaller", "1.8x
- * faster", "-0.4 pt"), and the numbers behind the charts. Pure functions over the report, so
- * they are tested under plain Node (test/webview/compress-report/report-figures.test.ts).
+ * faster", "-0.4 pt"), and the numbers behind the charts. Pure functions over the report;
+ * test/webview/compress-report/report-page.test.ts checks what they produce on the page.
  */
 import type { CompressionReport, LayerReport } from '../../src/protocol/compression';
 import { formatBytes } from '../../src/protocol/compression-method-label';

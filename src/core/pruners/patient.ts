@@ -14,6 +14,7 @@
  * minDelta, so a larger minDelta prunes less), which surprises users who know Keras.
  */
 import type { FrozenTrial, StudyView } from '../study/trial';
+import { bestValue } from './percentile';
 import type { Pruner } from './pruner';
 import { PrunerError } from './pruner-error';
 
@@ -52,8 +53,8 @@ export class PatientPruner implements Pruner {
     const split = steps.length - this.patience - 1;
     const values = steps.map((s) => trial.intermediateValues.get(s) as number);
     const maximize = study.directions[0] === 'maximize';
-    const before = nanBest(values.slice(0, split), maximize);
-    const after = nanBest(values.slice(split), maximize);
+    const before = bestValue(values.slice(0, split), maximize);
+    const after = bestValue(values.slice(split), maximize);
     if (Number.isNaN(before)) return false; // nothing to compare against yet
     const plateaued = Number.isNaN(after) || (maximize ? after <= before + this.minDelta : after >= before - this.minDelta);
     if (!plateaued) return false;
@@ -61,11 +62,3 @@ export class PatientPruner implements Pruner {
   }
 }
 
-function nanBest(values: readonly number[], maximize: boolean): number {
-  let best = NaN;
-  for (const v of values) {
-    if (Number.isNaN(v)) continue;
-    if (Number.isNaN(best) || (maximize ? v > best : v < best)) best = v;
-  }
-  return best;
-}

@@ -104,7 +104,7 @@ export function isFirstInIntervalStep(step: number, steps: Iterable<number>, war
 }
 
 /** Best non-NaN value (numpy nanmin / nanmax); NaN when every value is NaN. */
-function bestValue(values: Iterable<number>, maximize: boolean): number {
+export function bestValue(values: Iterable<number>, maximize: boolean): number {
   let best = NaN;
   for (const v of values) {
     if (Number.isNaN(v)) continue;

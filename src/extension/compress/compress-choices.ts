@@ -10,23 +10,20 @@
  * quantized with torch's quantize_dynamic (Linear / LSTM). Every format prunes.
  */
 import * as path from 'node:path';
+import { formatOfExtension } from '../../compress/checkpoint-format';
 import type { CheckpointFormat, CompressionMethod, QuantizeScheme } from '../../protocol/compression';
 
-/** File name endings the commands accept, as in package.json's menus' `resourceExtname` clause. */
-export const CHECKPOINT_EXTENSIONS: Readonly<Record<string, CheckpointFormat>> = {
-  '.onnx': 'onnx',
-  '.safetensors': 'safetensors',
-  '.pt': 'pytorch',
-  '.pth': 'pytorch',
-};
+/**
+ * File name endings the menus offer, as in package.json's `resourceExtname` clause: the formats
+ * the compressor reads, less the ambiguous .bin and .ckpt (too many other tools write those).
+ */
+const MENU_EXTENSIONS: readonly string[] = ['.onnx', '.safetensors', '.pt', '.pth'];
 
 /** For workspace.findFiles: every checkpoint the commands accept. */
-export const CHECKPOINT_GLOB = `**/*.{${Object.keys(CHECKPOINT_EXTENSIONS)
-  .map((e) => e.slice(1))
-  .join(',')}}`;
+export const CHECKPOINT_GLOB = `**/*.{${MENU_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 
 export function checkpointFormatOf(file: string): CheckpointFormat | undefined {
-  return CHECKPOINT_EXTENSIONS[path.extname(file).toLowerCase()];
+  return MENU_EXTENSIONS.includes(path.extname(file).toLowerCase()) ? formatOfExtension(file) : undefined;
 }
 
 /** One row of the method pick. `method` undefined: ask for the sparsity first (customSparsity). */

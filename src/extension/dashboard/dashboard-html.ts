@@ -31,6 +31,11 @@ export function createNonce(): string {
 }
 
 export function dashboardCsp(cspSource: string, nonce: string, styleNonce: string): string {
+  // A weak or shared nonce would let injected markup run or style the page: refuse to build it.
+  const strong = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
+  if (!strong.test(nonce) || !strong.test(styleNonce) || nonce === styleNonce) {
+    throw new Error('webview page: the script and style nonces must be distinct, each at least 16 base64 characters');
+  }
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -41,10 +46,6 @@ export function dashboardCsp(cspSource: string, nonce: string, styleNonce: strin
 }
 
 export function dashboardHtml(page: DashboardPage): string {
-  const strong = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
-  if (!strong.test(page.nonce) || !strong.test(page.styleNonce) || page.nonce === page.styleNonce) {
-    throw new Error('dashboardHtml: the script and style nonces must be distinct, each at least 16 base64 characters');
-  }
   const name = escapeHtml(page.studyName);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -11,6 +11,7 @@ import { CompressError } from '../../../../src/compress/compress-error';
 import type { InputSpec } from '../../../../src/compress/verify/input-tensors';
 import { readInputsFile } from '../../../../src/compress/verify/inputs-file';
 import { parseNpy } from '../../../../src/compress/verify/npy-file';
+import { DEBIAN_PYTHON, missingPythonModules } from '../../../helpers/debian-python';
 import { tempDir } from '../../../helpers/temp-dir';
 
 const DIGITS: InputSpec[] = [{ name: 'input', type: 'float32', shape: ['batch', 4] }];
@@ -89,18 +90,11 @@ test('JSON: nested arrays, rectangular, with labels', (t) => {
   assert.throws(() => readInputsFile(fractionalLabel, DIGITS), (err: unknown) => CompressError.is(err, 'bad-input') && /"labels"\[0\] is 0.5, not a class index/.test(err.message));
 });
 
-const numpy = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'pipe' });
-    return undefined;
-  } catch {
-    return 'python3 has no numpy';
-  }
-})();
+const numpy = missingPythonModules('numpy');
 
 test('.npy files written by NumPy: float32, float16, int64; Fortran order refused', { skip: numpy }, (t) => {
   const dir = tempDir(t);
-  execFileSync('python3', [
+  execFileSync(DEBIAN_PYTHON, [
     '-c',
     `import numpy as np, sys
 d = sys.argv[1]

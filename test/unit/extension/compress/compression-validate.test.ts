@@ -25,7 +25,6 @@ test('reports the CLI writes pass, for every method and with optional parts left
     delete r.accuracy;
     delete r.before.latency;
     delete r.after.latency;
-    delete r.agreement;
     r.layers = [];
     r.method = { kind: 'prune', pattern: 'n:m', n: 2, m: 4 };
   });
