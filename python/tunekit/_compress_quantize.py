@@ -8,10 +8,10 @@
   an int64 zero point per output channel, which for small models costs more bytes than it saves
   error (digits at hidden 256: 3.7x smaller per tensor, 3.3x per channel).
 * weight-int8 (state_dicts): each eligible weight becomes int8 with a float32 scale per output
-  channel (axis 0), symmetric, q = round_half_even(w / scale), scale = max|w| / 127, an all-zero
+  channel (axis 0; axis 1 for a GPT-2 Conv1D [in, out]), symmetric, q = round_half_even(w / scale), scale = max|w| / 127, an all-zero
   channel gets scale 1: the same rule as src/compress/tensor/int8-quantize.ts. Stored as
   ``<name>`` (torch.int8, original shape) and ``<name>_scale`` (torch.float32, [out]); to
-  dequantize: ``w = q.float() * scale.view(-1, *[1] * (q.dim() - 1))``.
+  dequantize: ``w = q.float() * scale.view(-1, *[1] * (q.dim() - 1))`` (Conv1D: ``scale.view(1, -1)``).
 * fp16 / bf16: floating tensors cast (all of them that the include / exclude patterns allow).
 """
 
@@ -146,12 +146,13 @@ def quantize_weight_int8(ckpt, selection):
             raise HelperError("bad-input", "%s already has a tensor named %r, where the scales of %r would go" % (ckpt.path, t.name + SCALE_SUFFIX, t.name))
     layers = []
     for i, t in enumerate(targets):
-        w = t.tensor.detach().to(torch.float32)
+        # Output channels first (a GPT-2 Conv1D keeps them on axis 1), and back after.
+        w = t.tensor.detach().to(torch.float32).movedim(t.output_dim, 0)
         reduce_dims = tuple(range(1, w.dim()))
         max_abs = w.abs().amax(dim=reduce_dims)
         scale = torch.where(max_abs > 0, max_abs / 127.0, torch.ones_like(max_abs)).to(torch.float32)
         view = scale.view(-1, *[1] * (w.dim() - 1))
-        q = torch.round(w / view).clamp_(-127, 127).to(torch.int8)
+        q = torch.round(w / view).clamp_(-127, 127).to(torch.int8).movedim(0, t.output_dim).contiguous()
         layers.append(_report(t.name, t.op, t.tensor, int((q == 0).sum().item()), "int8"))
         t.set(q)
         ckpt.model[t.name + SCALE_SUFFIX] = scale

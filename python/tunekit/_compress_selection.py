@@ -10,11 +10,14 @@ from torch import nn
 
 from ._compress_protocol import HelperError
 
-# A bare state_dict has no layer types, so names and ranks stand in for them. Rank >= 2 already
-# rules out biases and norm scales; these catch the rank-2 tables that are not layer weights.
-_NORM_NAME = re.compile(r"(norm|(^|[._])(ln|bn)[_0-9]*([._]|$))", re.IGNORECASE)
-_EMBEDDING_NAME = re.compile(r"(embed|(^|[._])(wte|wpe|emb)([._]|$))", re.IGNORECASE)
-_BIAS_NAME = re.compile(r"(^|[._])bias$", re.IGNORECASE)
+# A bare state_dict has no layer types, so names and ranks stand in for them: the same rules as
+# a safetensors file (src/compress/safetensors/weight-eligibility.ts, which these mirror), so a
+# checkpoint saved either way is compressed the same. Rank >= 2 already rules out biases and norm
+# scales; these catch the rank-2 tables that are not layer weights.
+_NORM_OR_BIAS = re.compile(r"bias|norm|(^|[._])(ln|bn)(_?\d+|_f)?([._]|$)", re.IGNORECASE)
+_EMBEDDING_NAME = re.compile(r"embed|(^|[._])(wte|wpe)([._]|$)|position", re.IGNORECASE)
+# GPT-2 style Conv1D (attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj) stores its weight [in, out].
+_CONV1D_IN_OUT = re.compile(r"(^|\.)c_(attn|fc|proj)\.weight$")
 
 _CONV_TYPES = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
 _SCRIPT_OPS = ("Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
@@ -47,7 +50,8 @@ class Target(object):
     """One weight tensor a method may touch.
 
     name: the state_dict name; op: "Linear", "Conv2d", "tensor"...; input_dim: the axis N:M
-    groups run along. set(tensor) stores a new value where the old one was.
+    groups run along; output_dim: the output-channel axis (one int8 scale per index).
+    set(tensor) stores a new value where the old one was.
     """
 
     def __init__(self, name, op, tensor, input_dim, setter, module=None, attr=None):
@@ -55,6 +59,7 @@ class Target(object):
         self.op = op
         self.tensor = tensor
         self.input_dim = input_dim
+        self.output_dim = 1 if input_dim == 0 else 0
         self._setter = setter
         self.module = module
         self.attr = attr
@@ -108,9 +113,14 @@ def _dict_setter(state, name):
 def state_dict_eligible(name, tensor, embeddings):
     if not tensor.is_floating_point() or tensor.dim() < 2:
         return False
-    if _BIAS_NAME.search(name) or _NORM_NAME.search(name):
+    if _NORM_OR_BIAS.search(name):
         return False
     return embeddings or not _EMBEDDING_NAME.search(name)
+
+
+def state_dict_input_dim(name, tensor):
+    """The input axis of a state_dict weight: 1 ([out, in, ...]) unless it is a GPT-2 Conv1D [in, out]."""
+    return 0 if tensor.dim() == 2 and _CONV1D_IN_OUT.search(name) else 1
 
 
 def weight_targets(ckpt, selection):
@@ -121,7 +131,7 @@ def weight_targets(ckpt, selection):
     if ckpt.kind == "state_dict":
         for name, tensor in ckpt.model.items():
             if isinstance(tensor, torch.Tensor) and state_dict_eligible(name, tensor, embeddings) and names.allows(name):
-                targets.append(Target(name, "tensor", tensor, 1, _dict_setter(ckpt.model, name)))
+                targets.append(Target(name, "tensor", tensor, state_dict_input_dim(name, tensor), _dict_setter(ckpt.model, name)))
         return targets
     op_of = _script_op if ckpt.kind == "torchscript" else _module_op
     for prefix, module in ckpt.model.named_modules():

@@ -345,3 +345,36 @@ test('a stop during verification ends the job as interrupted, not as a report wi
   });
   await assert.rejects(job, (err: unknown) => CompressError.is(err, 'interrupted'));
 });
+
+test('a GPT-2 style state dict (Conv1D weights stored [in, out]) is read as a safetensors file of it would be', { skip }, async (t) => {
+  const dir = tempDir(t);
+  py(
+    [
+      'torch.manual_seed(0)',
+      'sd = {"h.0.mlp.c_fc.weight": torch.randn(8, 16), "h.0.mlp.c_fc.bias": torch.randn(16), "h.0.ln_1.weight": torch.randn(8), "wpe.weight": torch.randn(12, 8), "position_table.weight": torch.randn(12, 8)}',
+      'torch.save(sd, sys.argv[1])',
+      'print(json.dumps(True))',
+    ].join('\n'),
+    path.join(dir, 'gpt.pt'),
+  );
+  const pruned = await compressPytorch(job(dir, 'gpt.pt', 'gpt-24.pt', { kind: 'prune', pattern: 'n:m', n: 2, m: 4 }));
+  assert.deepEqual(pruned.layers.map((l) => l.name), ['h.0.mlp.c_fc.weight'], 'position tables are embeddings, as in safetensors');
+  // Groups of 4 run along the 8 inputs (axis 0), so every column has 2 zeros in each group.
+  const groups = py<number[]>('w = torch.load(sys.argv[1])["h.0.mlp.c_fc.weight"]\nz = (w == 0).t().reshape(-1, 4).sum(-1)\nprint(json.dumps([int(z.min()), int(z.max())]))', path.join(dir, 'gpt-24.pt'));
+  assert.deepEqual(groups, [2, 2]);
+
+  await compressPytorch(job(dir, 'gpt.pt', 'gpt-w8.pt', { kind: 'quantize', scheme: 'weight-int8' }));
+  const scale = py<{ shape: number[]; error: number }>(
+    [
+      'a = torch.load(sys.argv[1]); b = torch.load(sys.argv[2])',
+      'q, s = b["h.0.mlp.c_fc.weight"], b["h.0.mlp.c_fc.weight_scale"]',
+      'w = a["h.0.mlp.c_fc.weight"]',
+      'print(json.dumps({"shape": list(s.shape), "error": float(((q.float() * s.view(1, -1) - w).abs().amax(0) / w.abs().amax(0)).max())}))',
+    ].join('\n'),
+    path.join(dir, 'gpt.pt'),
+    path.join(dir, 'gpt-w8.pt'),
+  );
+  assert.deepEqual(scale.shape, [16], 'one scale per output channel (axis 1 of a Conv1D weight)');
+  // Per output channel: off by at most half a step, a step being that channel's largest |w| / 127.
+  assert.ok(scale.error <= 0.5001 / 127, `per-channel error ${scale.error} of the channel's largest weight`);
+});
